@@ -1,0 +1,53 @@
+# The few commands a reader or maintainer types. Each sets up .venv from the lock first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-from-lock
+
+# Stored outputs are made on the CPU, one thread, no progress bars, offline.
+RUN_ENV := DLML_DEVICE=cpu DLML_PROGRESS=0 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 \
+           IPYTHONDIR=$(CURDIR)/tests/ipython
+
+.PHONY: help setup book test lab execute bench gpu-check lock clean
+
+help:  ## list the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required; got " + sys.version.split()[0] + ". Use make PYTHON=python3.11 ...")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+setup: $(STAMP)  ## create .venv with the exact versions of requirements.lock
+
+book: $(STAMP)  ## build the website from the stored, tested notebook outputs
+	$(BIN)/jupyter-book build . -W -n --keep-going
+	@echo "The book is at $(CURDIR)/_build/html/index.html"
+
+test: $(STAMP)  ## unit tests, nbval on every notebook, and the -W book build
+	$(BIN)/python -m pytest -n 2 --dist loadfile
+	$(MAKE) --no-print-directory book
+
+lab: $(STAMP)  ## open the notebooks in JupyterLab, in the book's environment
+	$(BIN)/jupyter lab notebooks
+
+execute: $(STAMP)  ## re-execute every notebook in place, in a fresh kernel, on the CPU
+	$(BIN)/python scripts/colab_cell.py
+	$(RUN_ENV) $(BIN)/python scripts/execute.py $(NOTEBOOKS)
+
+bench: $(STAMP)  ## time every notebook and the MNIST-1D reference runs; write benchmarks/results.json
+	$(RUN_ENV) $(BIN)/python benchmarks/run.py
+
+gpu-check: $(STAMP)  ## on a machine with CUDA: device selection and the pilot notebook on the GPU
+	DLML_DEVICE=cuda DLML_PROGRESS=0 $(BIN)/python scripts/gpu_check.py
+
+lock:  ## re-resolve requirements.lock from requirements.in (maintainers only)
+	rm -rf /tmp/dlml-lock && $(PYTHON) -m venv /tmp/dlml-lock
+	/tmp/dlml-lock/bin/python -m pip install --quiet -r requirements.in
+	/tmp/dlml-lock/bin/python -m pip freeze --exclude-editable | sed 's/+cpu$$//' > requirements.lock
+	$(BIN)/python scripts/sync_environment.py
+
+clean:  ## remove the build and the environment
+	rm -rf _build $(VENV)

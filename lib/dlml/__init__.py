@@ -1,0 +1,16 @@
+"""dlml: the small shared library of *Deep Learning vs Machine Learning, measured*.
+
+One concept per module:
+
+- :mod:`dlml.device` — where to compute (CUDA, MPS or CPU) and seeding;
+- :mod:`dlml.data` — the book's data sets, generated or bundled, offline;
+- :mod:`dlml.models` — the neural networks;
+- :mod:`dlml.train` — the training loop;
+- :mod:`dlml.estimator` — a scikit-learn classifier around the networks;
+- :mod:`dlml.compare` — many models, same data and seeds, one table;
+- :mod:`dlml.plots` — the book's figure style and common figures;
+- :mod:`dlml.report` — the environment a page was executed in;
+- :mod:`dlml.verdict` — the check that ends every notebook.
+"""
+
+__version__ = "0.1.0"

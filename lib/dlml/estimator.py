@@ -1,0 +1,185 @@
+"""A scikit-learn classifier around the book's neural networks.
+
+``NeuralNetClassifier`` follows the estimator contract (``__init__`` only stores its
+arguments, ``fit`` returns ``self``, learned attributes end in ``_``), so
+``cross_val_score``, pipelines and :mod:`dlml.compare` treat a CNN and a random forest
+the same way. It is a thin layer over :func:`dlml.train.fit`: measured on MNIST-1D, it
+costs about the same time as the bare loop (see ``make bench``).
+
+Examples
+--------
+>>> from dlml.data import load
+>>> ds = load("moons", n_train=300, n_test=200, seed=0)
+>>> clf = NeuralNetClassifier("mlp", {"hidden": (32,)}, epochs=30, lr=0.01, progress=False)
+>>> clf.fit(ds.X_train, ds.y_train).score(ds.X_test, ds.y_test) > 0.9
+True
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.model_selection import train_test_split
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, validate_data
+from torch import nn
+
+from dlml.device import pick_device
+from dlml.models import CNN1d, MLP, count_parameters
+from dlml.train import TrainConfig, fit, torch_threads
+
+MODULES: dict[str, Callable[..., nn.Module]] = {
+    "mlp": lambda n_features, n_classes, **kw: MLP(n_features, n_outputs=n_classes, **kw),
+    "cnn1d": lambda n_features, n_classes, **kw: CNN1d(n_features, n_outputs=n_classes, **kw),
+}
+
+
+class NeuralNetClassifier(ClassifierMixin, BaseEstimator):
+    """Train a neural network classifier with the scikit-learn interface.
+
+    Parameters
+    ----------
+    module : {"mlp", "cnn1d"} or callable
+        The network: a name from ``MODULES``, or a function
+        ``(n_features, n_classes, **module_params) -> torch.nn.Module``.
+    module_params : dict, optional
+        Keyword arguments for the module, e.g. ``{"hidden": (64, 64)}`` for an MLP.
+    epochs, batch_size, optimiser, lr, schedule, weight_decay, patience, seed, device, n_threads, progress
+        As in :class:`dlml.train.TrainConfig`.
+    early_stopping : bool
+        Hold out ``validation_fraction`` of the training data (stratified, seeded) and
+        stop when its loss has not improved for ``patience`` epochs.
+    validation_fraction : float
+        Share of the training data held out when ``early_stopping`` is on.
+
+    Attributes
+    ----------
+    module_ : torch.nn.Module
+        The trained network.
+    classes_ : numpy.ndarray
+        The class labels seen in ``fit``.
+    history_ : dlml.train.History
+        Loss and accuracy per epoch.
+    n_features_in_ : int
+    """
+
+    def __init__(
+        self,
+        module: str | Callable[..., nn.Module] = "mlp",
+        module_params: dict | None = None,
+        *,
+        epochs: int = 100,
+        batch_size: int = 64,
+        optimiser: str = "adam",
+        lr: float = 1e-3,
+        schedule: str = "constant",
+        weight_decay: float = 0.0,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        patience: int = 10,
+        seed: int = 0,
+        device: str | None = None,
+        n_threads: int | None = 1,
+        progress: bool | None = None,
+    ) -> None:
+        self.module = module
+        self.module_params = module_params
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.optimiser = optimiser
+        self.lr = lr
+        self.schedule = schedule
+        self.weight_decay = weight_decay
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.patience = patience
+        self.seed = seed
+        self.device = device
+        self.n_threads = n_threads
+        self.progress = progress
+
+    def _config(self) -> TrainConfig:
+        return TrainConfig(
+            epochs=self.epochs, batch_size=self.batch_size, optimiser=self.optimiser,
+            lr=self.lr, schedule=self.schedule, weight_decay=self.weight_decay, early_stopping=self.early_stopping,
+            patience=self.patience, seed=self.seed, device=self.device,
+            n_threads=self.n_threads, progress=self.progress,
+        )
+
+    def _build_module(self, n_features: int, n_classes: int) -> nn.Module:
+        if isinstance(self.module, str):
+            if self.module not in MODULES:
+                raise ValueError(f"module must be one of {tuple(MODULES)} or a callable; got {self.module!r}.")
+            build = MODULES[self.module]
+        elif callable(self.module):
+            build = self.module
+        else:
+            raise ValueError(f"module must be one of {tuple(MODULES)} or a callable; got {self.module!r}.")
+        return build(n_features, n_classes, **(self.module_params or {}))
+
+    def fit(self, X, y) -> "NeuralNetClassifier":
+        """Train a new network on (X, y) and return ``self``."""
+        config = self._config()  # validates the training arguments first
+        X, y = validate_data(self, X, y, dtype=np.float32)
+        check_classification_targets(y)
+        self.classes_, y_index = np.unique(y, return_inverse=True)
+        X_val = y_val = None
+        if self.early_stopping:
+            if not 0.0 < self.validation_fraction < 1.0:
+                raise ValueError(f"validation_fraction must be in (0, 1); got {self.validation_fraction!r}.")
+            X, X_val, y_index, y_val = train_test_split(
+                X, y_index, test_size=self.validation_fraction, random_state=self.seed, stratify=y_index
+            )
+        torch.manual_seed(self.seed)  # the initial weights
+        self.module_ = self._build_module(X.shape[1], len(self.classes_))
+        self.history_ = fit(self.module_, X, y_index, config, X_val, y_val)
+        return self
+
+    @property
+    def n_parameters_(self) -> int:
+        """Number of trainable parameters of the fitted network."""
+        check_is_fitted(self)
+        return count_parameters(self.module_)
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Class probabilities, shape (n_samples, n_classes)."""
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=np.float32, reset=False)
+        device = pick_device(self.device)
+        self.module_.to(device).eval()
+        with torch_threads(self.n_threads), torch.no_grad():
+            Xt = torch.as_tensor(X, device=device)
+            chunks = [torch.softmax(self.module_(Xt[i : i + 8192]), dim=1) for i in range(0, len(Xt), 8192)]
+        return torch.cat(chunks).cpu().numpy().astype(np.float64)
+
+    def predict(self, X) -> np.ndarray:
+        """Predicted class labels, shape (n_samples,)."""
+        check_is_fitted(self)
+        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+
+
+# The book's CNN for MNIST-1D: the paper's three strided convolutions, widened from 25 to
+# 48 channels. Measured on 2 CPU cores (make bench), 25 channels averaged about 93 % over
+# three seeds with this schedule; 48 channels reach the published 94 % or more in fewer
+# epochs, within the 30 s budget of one run.
+MNIST1D_CNN = dict(module="cnn1d", module_params={"channels": 48}, epochs=100, batch_size=100, lr=1e-2)
+
+
+def mnist1d_cnn(seed: int = 0, **overrides) -> NeuralNetClassifier:
+    """The book's 1-D CNN for MNIST-1D, as an unfitted classifier.
+
+    Parameters
+    ----------
+    seed : int
+    **overrides
+        Any other :class:`NeuralNetClassifier` argument, e.g. ``epochs=10``.
+
+    Examples
+    --------
+    >>> mnist1d_cnn(seed=1, epochs=5).get_params()["module_params"]
+    {'channels': 48}
+    """
+    return NeuralNetClassifier(**{**MNIST1D_CNN, "seed": seed, **overrides})

@@ -1,0 +1,130 @@
+"""The repository's own promises: configuration, environment, stored notebooks, glue."""
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import sync_environment  # noqa: E402
+
+NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+GLUE_MIME = "application/papermill.record/"
+
+
+def toc_files():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+
+    def walk(entries):
+        for entry in entries:
+            if "file" in entry:
+                yield entry["file"]
+            yield from walk(entry.get("sections", []))
+
+    yield toc["root"]
+    for part in toc["parts"]:
+        yield from walk(part["chapters"])
+
+
+def test_toc_has_the_four_chapters_of_the_design():
+    captions = [p["caption"] for p in yaml.safe_load((ROOT / "_toc.yml").read_text())["parts"]]
+    assert captions[:4] == ["What is deep learning", "Deep learning vs machine learning", "Advantages", "Disadvantages"]
+
+
+def test_every_toc_entry_exists_and_every_notebook_is_in_the_toc():
+    files = list(toc_files())
+    for f in files:
+        assert (ROOT / f"{f}.md").exists() or (ROOT / f"{f}.ipynb").exists(), f"_toc.yml names a missing page: {f}"
+    listed = {f for f in files if f.startswith("notebooks/")}
+    assert {str(p.relative_to(ROOT).with_suffix("")) for p in NOTEBOOKS} == listed
+
+
+def test_build_renders_stored_outputs_and_fails_on_errors():
+    execute = yaml.safe_load((ROOT / "_config.yml").read_text())["execute"]
+    assert execute["execute_notebooks"] == "off" and execute["raise_on_error"] is True
+    assert "allow_errors" not in execute
+
+
+def test_environment_yml_and_lock_do_not_drift_apart():
+    assert sync_environment.pins_of_environment() == sync_environment.pins_of_lock()
+    assert (ROOT / "environment.yml").read_text() == sync_environment.render()
+
+
+def test_lock_pins_everything_exactly_and_torch_to_the_local_cpu_build():
+    pins = sync_environment.pins_of_lock()
+    assert all(re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[\w.]+", p) for p in pins), [p for p in pins if "==" not in p]
+    assert "torch==2.13.0" in pins
+
+
+def test_readme_test_command_is_what_ci_runs():
+    readme = (ROOT / "README.md").read_text()
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "make test" in readme.split("##")[0], "the README opens with its commands"
+    assert re.search(r"^make test$", ci, re.M)
+
+
+def test_colab_cells_are_current():
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "colab_cell.py"), "--check"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_is_stored_executed_in_order_without_errors(path):
+    nb = nbformat.read(path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code" and "colab-setup" not in c.metadata.get("tags", [])]
+    counts = [c.execution_count for c in code]
+    assert None not in counts, "run `make execute`: some cells have never been executed"
+    assert counts == list(range(counts[0], counts[0] + len(counts))), "cells were executed out of order"
+    assert not [o for c in code for o in c.outputs if o.output_type == "error"]
+    assert not any("execution" in c.metadata for c in code), "cell timings were recorded"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_has_a_verdict_an_exercise_and_alt_text(path):
+    nb = nbformat.read(path, as_version=4)
+    sources = [c.source for c in nb.cells]
+    assert any("verdict(" in s for s in sources if s), "no verdict cell"
+    assert any("{exercise}" in s for s in sources) and any("{solution-start}" in s for s in sources)
+    for cell in nb.cells:
+        if cell.cell_type == "code" and any("image/png" in o.get("data", {}) for o in cell.outputs):
+            alt = cell.metadata.get("mystnb", {}).get("image", {}).get("alt", "")
+            assert len(alt) > 20, f"a figure without alt text: {cell.source[:60]!r}"
+
+
+def glued_keys(path: Path) -> set[str]:
+    nb = json.loads(path.read_text())
+    return {o["metadata"]["scrapbook"]["name"]
+            for c in nb["cells"] if c["cell_type"] == "code"
+            for o in c.get("outputs", []) if "scrapbook" in o.get("metadata", {})}
+
+
+def glue_references():
+    """Every {glue...}`...` role in the book's pages, with the notebook it must come from."""
+    pages = [ROOT / f"{f}.md" for f in toc_files() if (ROOT / f"{f}.md").exists()]
+    for page in pages + NOTEBOOKS:
+        if page.suffix == ".ipynb":
+            text = "\n".join(c.source for c in nbformat.read(page, as_version=4).cells if c.cell_type == "markdown")
+        else:
+            text = page.read_text()
+        for ref in re.findall(r"\{glue(?::\w+)?\}`([^`]+)`", text):
+            target, _, key = ref.rpartition("::")
+            key = key.split(":")[0]
+            yield page, (page.parent / target).resolve() if target else page, key
+
+
+def test_every_glue_reference_resolves_to_a_stored_value():
+    # A bare key glued on another page renders as empty text without any warning,
+    # so each reference must name a notebook that stores that key.
+    refs = list(glue_references())
+    assert refs, "the book cites no glued numbers"
+    for page, source, key in refs:
+        assert source.suffix == ".ipynb", f"{page.name}: glue key {key!r} must name its notebook (path::key)"
+        assert key in glued_keys(source), f"{page.name}: {source.name} stores no glued value {key!r}"

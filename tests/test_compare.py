@@ -1,0 +1,92 @@
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVC
+from sklearn.tree import DecisionTreeClassifier
+
+from dlml.compare import COLUMNS, compare, n_parameters, summarise
+from dlml.data import load
+from dlml.estimator import NeuralNetClassifier
+
+
+@pytest.fixture(scope="module")
+def wine():
+    return load("wine", seed=0)
+
+
+def test_one_row_per_model_and_seed_with_tidy_columns(wine):
+    models = {
+        "logistic": make_pipeline(StandardScaler(), LogisticRegression()),
+        "forest": RandomForestClassifier(n_estimators=20),
+        "mlp": make_pipeline(StandardScaler(), NeuralNetClassifier(epochs=40, lr=0.01, progress=False)),
+    }
+    table = compare(models, wine, seeds=(0, 1))
+    assert list(table.columns) == COLUMNS
+    assert sorted(zip(table.model, table.seed)) == sorted((m, s) for m in models for s in (0, 1))
+    assert table.test_accuracy.between(0, 1).all() and (table.test_accuracy > 0.8).all()
+    assert (table.fit_seconds > 0).all() and (table.predict_seconds > 0).all()
+    assert (table.n_parameters > 0).all()
+
+
+def test_seed_reaches_the_model_inside_a_pipeline(wine):
+    models = {"forest": make_pipeline(StandardScaler(), RandomForestClassifier(n_estimators=5))}
+    same = compare(models, wine, seeds=(3, 3))
+    other = compare(models, wine, seeds=(3, 4))
+    assert same.test_accuracy.iloc[0] == same.test_accuracy.iloc[1]
+    assert same.n_parameters.iloc[0] == same.n_parameters.iloc[1] != other.n_parameters.iloc[1]
+
+
+def test_data_can_change_with_the_seed():
+    seen = []
+
+    def data(seed):
+        seen.append(seed)
+        return load("moons", n_train=100, n_test=50, seed=seed)
+
+    table = compare({"tree": DecisionTreeClassifier()}, data, seeds=(0, 1, 2))
+    assert seen == [0, 1, 2] and len(table) == 3
+
+
+def test_summary_is_mean_and_std_per_model():
+    table = pd.DataFrame({"model": ["a", "a", "b"], "seed": [0, 1, 0], "test_accuracy": [0.5, 0.7, 0.9],
+                          "fit_seconds": [1.0, 3.0, 1.0], "predict_seconds": [0.1, 0.1, 0.1], "n_parameters": [2, 2, 9]})
+    summary = summarise(table)
+    assert summary.loc["a", ("test_accuracy", "mean")] == pytest.approx(0.6)
+    assert summary.loc["a", ("fit_seconds", "std")] == pytest.approx(np.std([1.0, 3.0], ddof=1))
+
+
+def test_summary_rejects_other_tables():
+    with pytest.raises(ValueError, match=r"table lacks the columns \['fit_seconds'"):
+        summarise(pd.DataFrame({"model": [], "seed": [], "test_accuracy": []}))
+
+
+def test_parameter_counts(wine):
+    X, y = wine.X_train, wine.y_train
+    assert n_parameters(LogisticRegression(max_iter=10000).fit(X, y)) == 13 * 3 + 3
+    tree = DecisionTreeClassifier(random_state=0).fit(X, y)
+    assert n_parameters(tree) == tree.tree_.node_count
+    forest = RandomForestClassifier(n_estimators=3, random_state=0).fit(X, y)
+    assert n_parameters(forest) == sum(t.tree_.node_count for t in forest.estimators_)
+    assert n_parameters(HistGradientBoostingClassifier(max_iter=5).fit(X, y)) > 0
+    assert n_parameters(KNeighborsClassifier().fit(X, y)) == X.size
+    svc = SVC().fit(X, y)
+    assert n_parameters(svc) == svc.support_vectors_.size + svc.dual_coef_.size + svc.intercept_.size
+    assert n_parameters(make_pipeline(StandardScaler(), LogisticRegression(max_iter=10000)).fit(X, y)) == 2 * 13 + 13 * 3 + 3
+    net = NeuralNetClassifier(module_params={"hidden": (5,)}, epochs=1, progress=False).fit(X, y)
+    assert n_parameters(net) == 13 * 5 + 5 + 5 * 3 + 3
+
+
+@pytest.mark.parametrize("models, data, seeds, message", [
+    ({}, None, (0,), "models is empty"),
+    ({"x": object()}, None, (0,), "model 'x' must be an estimator with fit and predict; got object"),
+    ({"t": DecisionTreeClassifier()}, None, (), "seeds is empty"),
+    ({"t": DecisionTreeClassifier()}, np.zeros(3), (0,), "data must be a Dataset or a function seed -> Dataset; got ndarray"),
+])
+def test_bad_arguments_are_explained(models, data, seeds, message):
+    with pytest.raises(ValueError, match=message):
+        compare(models, data, seeds)

@@ -1,0 +1,105 @@
+import numpy as np
+import pytest
+from sklearn.exceptions import NotFittedError
+from sklearn.model_selection import cross_val_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from dlml.data import load
+from dlml.estimator import NeuralNetClassifier
+from dlml.models import count_parameters
+
+FAST = dict(epochs=5, lr=0.01, progress=False)
+
+
+@parametrize_with_checks([NeuralNetClassifier(epochs=30, lr=0.01, progress=False)])
+def test_scikit_learn_estimator_contract(estimator, check):
+    check(estimator)
+
+
+@pytest.fixture(scope="module")
+def wine():
+    return load("wine", seed=0)
+
+
+def test_works_in_a_pipeline_and_cross_validation(wine):
+    model = make_pipeline(StandardScaler(), NeuralNetClassifier("mlp", {"hidden": (32,)}, epochs=60, lr=0.01, progress=False))
+    scores = cross_val_score(model, wine.X_train, wine.y_train, cv=3)
+    assert scores.shape == (3,) and scores.mean() > 0.9
+
+
+def test_string_labels_round_trip():
+    X = np.array([[0.0], [0.1], [1.0], [1.1]] * 10, dtype=np.float32)
+    y = np.array(["no", "no", "yes", "yes"] * 10)
+    clf = NeuralNetClassifier("mlp", {"hidden": (4,)}, epochs=100, lr=0.05, progress=False).fit(X, y)
+    assert list(clf.classes_) == ["no", "yes"]
+    assert set(clf.predict(X)) <= {"no", "yes"}
+    assert clf.predict_proba(X).shape == (40, 2)
+
+
+def test_cnn_on_mnist1d_signals():
+    ds = load("mnist1d", n_train=300, n_test=100, seed=0)
+    clf = NeuralNetClassifier("cnn1d", epochs=3, progress=False).fit(ds.X_train, ds.y_train)
+    assert clf.n_parameters_ == count_parameters(clf.module_)
+    assert clf.predict(ds.X_test).shape == (100,)
+
+
+def test_early_stopping_holds_out_a_validation_split(wine):
+    clf = NeuralNetClassifier(epochs=200, lr=0.01, early_stopping=True, patience=3, validation_fraction=0.2, progress=False)
+    clf.fit(wine.X_train, wine.y_train)
+    assert clf.history_.val_loss and clf.history_.epochs <= 200
+
+
+def test_same_seed_same_predictions(wine):
+    a = NeuralNetClassifier(seed=3, **FAST).fit(wine.X_train, wine.y_train).predict_proba(wine.X_test)
+    b = NeuralNetClassifier(seed=3, **FAST).fit(wine.X_train, wine.y_train).predict_proba(wine.X_test)
+    assert np.array_equal(a, b)
+
+
+def test_custom_module_factory(wine):
+    import torch
+
+    def linear(n_features, n_classes):
+        return torch.nn.Linear(n_features, n_classes)
+
+    clf = NeuralNetClassifier(linear, **FAST).fit(wine.X_train, wine.y_train)
+    assert clf.n_parameters_ == 13 * 3 + 3
+
+
+def test_predict_before_fit_is_an_error(wine):
+    with pytest.raises(NotFittedError):
+        NeuralNetClassifier().predict(wine.X_test)
+
+
+def test_nan_in_x_is_an_error(wine):
+    X = wine.X_train.copy()
+    X[0, 0] = np.nan
+    with pytest.raises(ValueError, match="Input X contains NaN"):
+        NeuralNetClassifier(**FAST).fit(X, wine.y_train)
+
+
+def test_x_and_y_of_different_lengths_is_an_error(wine):
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        NeuralNetClassifier(**FAST).fit(wine.X_train, wine.y_train[:-1])
+
+
+def test_wrong_width_at_predict_time_is_an_error(wine):
+    clf = NeuralNetClassifier(**FAST).fit(wine.X_train, wine.y_train)
+    with pytest.raises(ValueError, match="X has 12 features, but NeuralNetClassifier is expecting 13"):
+        clf.predict(wine.X_test[:, :12])
+
+
+def test_unknown_module_is_explained(wine):
+    with pytest.raises(ValueError, match=r"module must be one of \('mlp', 'cnn1d'\) or a callable; got 'resnet'"):
+        NeuralNetClassifier("resnet", **FAST).fit(wine.X_train, wine.y_train)
+
+
+def test_bad_validation_fraction_is_explained(wine):
+    with pytest.raises(ValueError, match=r"validation_fraction must be in \(0, 1\); got 1.5"):
+        NeuralNetClassifier(early_stopping=True, validation_fraction=1.5, **FAST).fit(wine.X_train, wine.y_train)
+
+
+def test_bad_training_argument_is_explained_before_fitting(wine):
+    with pytest.raises(ValueError, match="optimiser must be one of"):
+        NeuralNetClassifier(optimiser="lbfgs").fit(wine.X_train, wine.y_train)

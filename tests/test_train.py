@@ -1,0 +1,121 @@
+import numpy as np
+import pytest
+import torch
+
+from dlml.data import load
+from dlml.models import MLP
+from dlml.train import History, TrainConfig, fit, torch_threads
+
+
+@pytest.fixture(scope="module")
+def xor():
+    return load("xor", n_train=300, n_test=300, seed=0)
+
+
+QUICK = TrainConfig(epochs=60, lr=0.05, batch_size=32, progress=False)
+
+
+def trained(ds, config=QUICK, hidden=(16,)):
+    torch.manual_seed(0)
+    model = MLP(2, hidden, 2)
+    return model, fit(model, ds.X_train, ds.y_train, config, ds.X_test, ds.y_test)
+
+
+def test_a_hidden_layer_learns_xor_and_history_is_complete(xor):
+    _, history = trained(xor)
+    assert history.epochs == 60
+    assert len(history.train_acc) == len(history.val_loss) == len(history.val_acc) == 60
+    assert history.train_loss[-1] < history.train_loss[0]
+    assert history.val_acc[-1] > 0.9
+    frame = history.to_frame()
+    assert list(frame.columns) == ["train_loss", "train_acc", "val_loss", "val_acc"]
+    assert frame.index[0] == 1
+
+
+def test_training_is_repeatable(xor):
+    a, _ = trained(xor)
+    b, _ = trained(xor)
+    assert all(torch.equal(p, q) for p, q in zip(a.state_dict().values(), b.state_dict().values()))
+
+
+def test_early_stopping_stops_and_keeps_the_best_weights(xor):
+    config = TrainConfig(epochs=500, lr=0.05, batch_size=32, early_stopping=True, patience=5, progress=False)
+    model, history = trained(xor, config)
+    assert history.stopped_early and history.epochs < 500
+    assert history.best_epoch == int(np.argmin(history.val_loss)) + 1
+    assert history.epochs == history.best_epoch + 5
+    loss_fn = torch.nn.CrossEntropyLoss()
+    with torch.no_grad():
+        kept = loss_fn(model(torch.as_tensor(xor.X_test)), torch.as_tensor(xor.y_test)).item()
+    assert kept == pytest.approx(min(history.val_loss), rel=1e-5)
+
+
+def test_regression_with_mse():
+    x = np.linspace(-1, 1, 200, dtype=np.float32)[:, None]
+    y = 2 * x[:, 0] + 1
+    torch.manual_seed(0)
+    model = MLP(1, (), 1)
+    history = fit(model, x, y, TrainConfig(epochs=200, lr=0.05, loss="mse", progress=False))
+    assert history.train_loss[-1] < 1e-3 and np.isnan(history.train_acc[-1])
+
+
+@pytest.mark.parametrize("optimiser, extra", [("sgd", {"momentum": 0.9}), ("adamw", {"weight_decay": 1e-3})])
+def test_other_optimisers_train(xor, optimiser, extra):
+    config = TrainConfig(epochs=60, lr=0.05, batch_size=32, optimiser=optimiser, progress=False, **extra)
+    _, history = trained(xor, config)
+    assert history.val_acc[-1] > 0.85
+
+
+def test_cosine_schedule_ends_near_zero_learning_rate(xor):
+    config = TrainConfig(epochs=10, lr=0.05, schedule="cosine", progress=False)
+    _, history = trained(xor, config)
+    assert history.epochs == 10
+
+
+def test_thread_count_is_restored():
+    before = torch.get_num_threads()
+    with torch_threads(1):
+        assert torch.get_num_threads() == 1
+    assert torch.get_num_threads() == before
+
+
+def test_progress_bar_only_when_asked(xor, capsys, monkeypatch):
+    model = MLP(2, (4,), 2)
+    fit(model, xor.X_train, xor.y_train, TrainConfig(epochs=3, progress=True))
+    assert "training" in capsys.readouterr().err
+    monkeypatch.setenv("DLML_PROGRESS", "0")
+    fit(model, xor.X_train, xor.y_train, TrainConfig(epochs=3))
+    assert capsys.readouterr().err == ""
+
+
+def test_mismatched_lengths_are_an_error(xor):
+    with pytest.raises(ValueError, match="X and y must have the same length; got 300 and 299"):
+        fit(MLP(2), xor.X_train, xor.y_train[:-1], QUICK)
+
+
+def test_empty_data_is_an_error():
+    with pytest.raises(ValueError, match="empty data set"):
+        fit(MLP(2), np.zeros((0, 2), np.float32), np.zeros(0, np.int64), QUICK)
+
+
+def test_early_stopping_needs_validation_data(xor):
+    with pytest.raises(ValueError, match="needs a validation set"):
+        fit(MLP(2), xor.X_train, xor.y_train, TrainConfig(early_stopping=True))
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"epochs": 0}, "epochs must be a positive integer; got 0"),
+    ({"batch_size": 2.0}, "batch_size must be a positive integer; got 2.0"),
+    ({"optimiser": "rmsprop"}, r"optimiser must be one of \('sgd', 'adam', 'adamw'\); got 'rmsprop'"),
+    ({"loss": "hinge"}, r"loss must be one of \('cross_entropy', 'mse'\)"),
+    ({"schedule": "step"}, r"schedule must be one of \('constant', 'cosine'\)"),
+    ({"lr": 0.0}, "lr must be a positive number; got 0.0"),
+    ({"n_threads": 0}, "n_threads must be None or >= 1; got 0"),
+])
+def test_bad_configuration_is_explained(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        TrainConfig(**kwargs)
+
+
+def test_history_of_an_empty_run_is_empty():
+    assert History().epochs == 0
