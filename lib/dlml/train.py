@@ -200,7 +200,7 @@ def fit(
         best_loss, best_state, waited = float("inf"), None, 0
         epochs = range(config.epochs)
         if _show_progress(config):
-            from tqdm.auto import tqdm
+            from tqdm import tqdm  # a text bar: works in terminals and notebooks alike
 
             epochs = tqdm(epochs, desc="training", unit="epoch", leave=False)
         for _ in epochs:

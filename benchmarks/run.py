@@ -1,0 +1,162 @@
+"""`make bench`: how long the book takes, and the MNIST-1D reference runs.
+
+Writes ``benchmarks/results.json`` and prints a table. Timings are wall-clock seconds on
+the machine that runs it (recorded in the file); compare them as ratios within one run.
+
+1. Each notebook executed in a fresh kernel (budget: 90 s each).
+2. MNIST-1D, the published 4,000 / 1,000 split: the book's CNN (3 seeds; targets: mean
+   test accuracy >= 94 %, each run <= 30 s) beside logistic regression and gradient boosting.
+3. The overhead of ``NeuralNetClassifier`` over a bare PyTorch loop, same model, data and
+   steps (target <= 10 %).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import torch
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from execute import execute  # noqa: E402
+
+from dlml import __version__, data  # noqa: E402
+from dlml.compare import compare  # noqa: E402
+from dlml.estimator import NeuralNetClassifier, mnist1d_cnn  # noqa: E402
+from dlml.models import MLP  # noqa: E402
+
+NOTEBOOK_BUDGET_S, CNN_BUDGET_S, CNN_TARGET, OVERHEAD_TARGET = 90.0, 30.0, 0.94, 0.10
+
+
+def time_notebooks() -> list[dict]:
+    """Execute a copy of every notebook (the stored ones stay untouched)."""
+    rows = []
+    for path in sorted((ROOT / "notebooks").rglob("*.ipynb")):
+        with tempfile.TemporaryDirectory() as tmp:
+            # a copy of the notebook's folder, so relative paths resolve as in the book
+            folder = shutil.copytree(path.parent, Path(tmp) / path.parent.name)
+            seconds = execute(Path(folder) / path.name)
+        rows.append({"notebook": str(path.relative_to(ROOT)), "seconds": round(seconds, 1),
+                     "within_budget": seconds <= NOTEBOOK_BUDGET_S})
+    return rows
+
+
+def mnist1d_reference() -> list[dict]:
+    ds = data.load("mnist1d", seed=42)  # the published split
+    models = {
+        "book CNN (1-D, 48 channels)": mnist1d_cnn(),
+        "logistic regression": make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000)),
+        "gradient boosting": HistGradientBoostingClassifier(),
+    }
+    table = compare(models, ds, seeds=(0, 1, 2))
+    return [{k: (round(v, 4) if isinstance(v, float) else v) for k, v in row.items()}
+            for row in table.to_dict("records")]
+
+
+def bare_loop(X: np.ndarray, y: np.ndarray, epochs: int, batch_size: int, lr: float, seed: int) -> torch.nn.Module:
+    """The least code that trains the same MLP: the baseline for the estimator's overhead."""
+    torch.manual_seed(seed)
+    model = MLP(X.shape[1], (100,), 10)
+    Xt, yt = torch.as_tensor(X), torch.as_tensor(y)
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    gen = torch.Generator().manual_seed(seed)
+    for _ in range(epochs):
+        perm = torch.randperm(len(Xt), generator=gen)
+        for i in range(0, len(Xt), batch_size):
+            idx = perm[i : i + batch_size]
+            loss = torch.nn.functional.cross_entropy(model(Xt[idx]), yt[idx])
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+    return model
+
+
+def estimator_overhead(repeats: int = 5) -> dict:
+    """Median seconds of 1,200 Adam steps (30 epochs x 40 batches of 100) on MNIST-1D."""
+    ds = data.load("mnist1d", seed=42)
+    settings = dict(epochs=30, batch_size=100, lr=1e-3, seed=0)
+    bare, wrapped = [], []
+    with torch.inference_mode(False):
+        for _ in range(repeats):  # alternate, so that drifts in machine speed hit both
+            threads = torch.get_num_threads()
+            torch.set_num_threads(1)  # the estimator's default
+            start = time.perf_counter()
+            bare_loop(ds.X_train, ds.y_train, **settings)
+            bare.append(time.perf_counter() - start)
+            torch.set_num_threads(threads)
+            clf = NeuralNetClassifier("mlp", {"hidden": (100,)}, progress=False, **settings)
+            start = time.perf_counter()
+            clf.fit(ds.X_train, ds.y_train)
+            wrapped.append(time.perf_counter() - start)
+    b, w = statistics.median(bare), statistics.median(wrapped)
+    return {"steps": 1200, "bare_loop_seconds": round(b, 3), "estimator_seconds": round(w, 3),
+            "overhead": round(w / b - 1, 3), "within_target": w / b - 1 <= OVERHEAD_TARGET}
+
+
+def machine() -> dict:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
+            "torch": torch.__version__, "dlml": __version__,
+            "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "unset")}
+
+
+def main() -> int:
+    started = time.perf_counter()
+    results = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": machine()}
+    results["notebooks"] = time_notebooks()
+    results["mnist1d"] = mnist1d_reference()
+    results["estimator_overhead"] = estimator_overhead()
+    cnn = [r for r in results["mnist1d"] if r["model"].startswith("book CNN")]
+    results["targets"] = {
+        "every notebook <= 90 s": all(r["within_budget"] for r in results["notebooks"]),
+        "book CNN mean test accuracy >= 94 %": statistics.mean(r["test_accuracy"] for r in cnn) >= CNN_TARGET,
+        "each book CNN run <= 30 s": all(r["fit_seconds"] <= CNN_BUDGET_S for r in cnn),
+        "estimator overhead <= 10 %": results["estimator_overhead"]["within_target"],
+    }
+    results["bench_seconds"] = round(time.perf_counter() - started, 1)
+    (ROOT / "benchmarks" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    print_table(results)
+    return 0
+
+
+def print_table(results: dict) -> None:
+    print(f"\nMachine: {results['machine']['cpu']}, {results['machine']['cores']} cores\n")
+    print(f"{'notebook':60} {'seconds':>8}")
+    for r in results["notebooks"]:
+        print(f"{r['notebook']:60} {r['seconds']:8.1f}")
+    print(f"\nMNIST-1D (4,000 / 1,000, seed 42){'':27} {'accuracy':>8} {'fit s':>7} {'params':>8}")
+    for r in results["mnist1d"]:
+        print(f"{r['model'] + ', seed ' + str(r['seed']):60} {r['test_accuracy']:8.3f} {r['fit_seconds']:7.1f} {r['n_parameters']:8d}")
+    o = results["estimator_overhead"]
+    print(f"\nEstimator vs bare loop ({o['steps']} steps): {o['estimator_seconds']:.2f} s vs "
+          f"{o['bare_loop_seconds']:.2f} s, overhead {o['overhead']:+.1%}")
+    print("\nTargets:")
+    for name, met in results["targets"].items():
+        print(f"  [{'x' if met else ' '}] {name}")
+    print("\nwrote benchmarks/results.json")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
