@@ -29,6 +29,7 @@ book: $(STAMP)  ## build the website from the stored, tested notebook outputs
 test: $(STAMP)  ## unit tests, nbval on every notebook, and the -W book build
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 	$(MAKE) --no-print-directory book
+	$(BIN)/python scripts/check_site.py
 
 lab: $(STAMP)  ## open the notebooks in JupyterLab, in the book's environment
 	$(BIN)/jupyter lab notebooks

@@ -1,0 +1,72 @@
+"""Checks of the built website that Sphinx's -W cannot make (run by `make test`).
+
+- A glued number referenced with a bare key from another page renders as empty text,
+  with no warning: every ``pasted-text`` span must hold something.
+- Every image has alt text.
+- Every page of _toc.yml was built.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE = ROOT / "_build" / "html"
+
+
+class PageScan(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.problems: list[str] = []
+        self._in_paste = 0
+        self._paste_text = ""
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "img" and not (attrs.get("alt") or "").strip():
+            self.problems.append(f"image without alt text: {attrs.get('src')}")
+        if tag == "span" and "pasted-text" in (attrs.get("class") or "").split():
+            self._in_paste, self._paste_text = 1, ""
+        elif self._in_paste and tag == "span":
+            self._in_paste += 1
+
+    def handle_endtag(self, tag):
+        if self._in_paste and tag == "span":
+            self._in_paste -= 1
+            if not self._in_paste and not self._paste_text.strip():
+                self.problems.append("a glued value rendered empty")
+
+    def handle_data(self, data):
+        if self._in_paste:
+            self._paste_text += data
+
+
+def toc_pages() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    text = yaml.safe_dump(toc)
+    return [toc["root"], *re.findall(r"file: (\S+)", text)]
+
+
+def main() -> int:
+    problems = []
+    for page in dict.fromkeys(toc_pages()):
+        html = SITE / f"{page}.html"
+        if not html.exists():
+            problems.append(f"{page}: not built")
+            continue
+        scan = PageScan()
+        scan.feed(html.read_text(encoding="utf-8"))
+        problems += [f"{page}: {p}" for p in scan.problems]
+    for p in problems:
+        print(p)
+    print(f"site check: {len(problems)} problem(s) in {len(toc_pages())} pages")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
