@@ -90,3 +90,57 @@ def test_parameter_counts(wine):
 def test_bad_arguments_are_explained(models, data, seeds, message):
     with pytest.raises(ValueError, match=message):
         compare(models, data, seeds)
+
+
+def test_train_accuracy_on_request(wine):
+    table = compare({"tree": DecisionTreeClassifier()}, wine, seeds=(0,), score_train=True)
+    assert table.columns[-1] == "train_accuracy" and table.train_accuracy.iloc[0] == 1.0
+
+
+def test_parallel_runs_give_the_same_accuracies(wine):
+    models = {"forest": RandomForestClassifier(n_estimators=10), "tree": DecisionTreeClassifier()}
+    serial = compare(models, wine, seeds=(0, 1))
+    parallel = compare(models, wine, seeds=(0, 1), n_jobs=2)
+    assert serial.test_accuracy.tolist() == parallel.test_accuracy.tolist()
+
+
+def test_learning_curve_has_a_row_per_size_model_and_seed():
+    from dlml.compare import learning_curve
+
+    curve = learning_curve({"tree": DecisionTreeClassifier(), "logistic": LogisticRegression()},
+                           lambda n, seed: load("moons", n_train=n, n_test=100, seed=seed), sizes=[10, 50, 400], seeds=[0, 1])
+    assert len(curve) == 3 * 2 * 2 and sorted(curve.n_train.unique()) == [10, 50, 400]
+    means = curve.groupby("n_train").test_accuracy.mean()
+    assert means[400] > means[10]
+
+
+@pytest.mark.parametrize("sizes", [[], [0, 10], [2.5]])
+def test_learning_curve_rejects_bad_sizes(sizes):
+    from dlml.compare import learning_curve
+
+    with pytest.raises(ValueError, match="sizes must be a non-empty sequence of positive integers"):
+        learning_curve({"tree": DecisionTreeClassifier()}, lambda n, s: None, sizes)
+
+
+def test_mean_interval_matches_scipy():
+    from scipy import stats
+
+    from dlml.compare import mean_interval
+
+    values = [0.70, 0.74, 0.71, 0.78]
+    table = pd.DataFrame({"model": ["m"] * 4, "n_train": [100] * 4, "test_accuracy": values})
+    row = mean_interval(table, by=("model", "n_train")).loc[("m", 100)]
+    low, high = stats.t.interval(0.95, 3, loc=np.mean(values), scale=stats.sem(values))
+    assert row["low"] == pytest.approx(low) and row["high"] == pytest.approx(high) and row["n"] == 4
+
+
+def test_mean_interval_explains_missing_columns():
+    from dlml.compare import mean_interval
+
+    with pytest.raises(ValueError, match=r"table lacks the columns \['n_train'\]"):
+        mean_interval(pd.DataFrame({"model": ["a"], "test_accuracy": [1.0]}), by=("model", "n_train"))
+
+
+def test_bad_n_jobs_is_explained(wine):
+    with pytest.raises(ValueError, match="n_jobs must be a positive integer; got 0"):
+        compare({"tree": DecisionTreeClassifier()}, wine, n_jobs=0)

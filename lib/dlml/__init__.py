@@ -7,7 +7,8 @@ One concept per module:
 - :mod:`dlml.models` — the neural networks;
 - :mod:`dlml.train` — the training loop;
 - :mod:`dlml.estimator` — a scikit-learn classifier around the networks;
-- :mod:`dlml.compare` — many models, same data and seeds, one table;
+- :mod:`dlml.compare` — many models, same data and seeds, one table; learning curves;
+- :mod:`dlml.zoo` — the standard line-up of classical and neural models;
 - :mod:`dlml.plots` — the book's figure style and common figures;
 - :mod:`dlml.report` — the environment a page was executed in;
 - :mod:`dlml.verdict` — the check that ends every notebook.

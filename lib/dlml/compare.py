@@ -74,10 +74,31 @@ def _with_seed(estimator: BaseEstimator, seed: int) -> BaseEstimator:
     return model.set_params(**{k: seed for k in keys})
 
 
+def _fit_and_measure(name: str, estimator: BaseEstimator, ds: Dataset, seed: int, score_train: bool) -> dict:
+    model = _with_seed(estimator, seed)
+    start = time.perf_counter()
+    model.fit(ds.X_train, ds.y_train)
+    fitted = time.perf_counter()
+    predicted = model.predict(ds.X_test)
+    done = time.perf_counter()
+    row = {
+        "model": name, "seed": seed,
+        "test_accuracy": accuracy_score(ds.y_test, predicted),
+        "fit_seconds": fitted - start, "predict_seconds": done - fitted,
+        "n_parameters": n_parameters(model),
+    }
+    if score_train:
+        row["train_accuracy"] = accuracy_score(ds.y_train, model.predict(ds.X_train))
+    return row
+
+
 def compare(
     models: Mapping[str, BaseEstimator],
     data: Dataset | Callable[[int], Dataset],
     seeds: Sequence[int] = (0, 1, 2),
+    *,
+    score_train: bool = False,
+    n_jobs: int = 1,
 ) -> pd.DataFrame:
     """Fit every model once per seed and measure it on the test set.
 
@@ -91,11 +112,18 @@ def compare(
         makes a new split (or a new sample) for each seed; either way, all models see
         the same data for a given seed.
     seeds : sequence of int
+    score_train : bool
+        Also measure accuracy on the training set (column ``train_accuracy``), to see
+        the gap between the two.
+    n_jobs : int
+        Processes to run (model, seed) fits in parallel. Accuracies do not change; fit
+        times do, since parallel fits share the machine: time with ``n_jobs=1``.
 
     Returns
     -------
     pandas.DataFrame
-        One row per (model, seed), with the columns in ``COLUMNS``.
+        One row per (model, seed), with the columns in ``COLUMNS``
+        (and ``train_accuracy`` when asked).
     """
     if not models:
         raise ValueError("models is empty; give at least one {name: estimator}.")
@@ -106,23 +134,106 @@ def compare(
         raise ValueError("seeds is empty; give at least one seed.")
     if not (isinstance(data, Dataset) or callable(data)):
         raise ValueError(f"data must be a Dataset or a function seed -> Dataset; got {type(data).__name__}.")
-    rows = []
-    for seed in seeds:
-        ds = data if isinstance(data, Dataset) else data(seed)
-        for name, estimator in models.items():
-            model = _with_seed(estimator, seed)
-            start = time.perf_counter()
-            model.fit(ds.X_train, ds.y_train)
-            fitted = time.perf_counter()
-            predicted = model.predict(ds.X_test)
-            done = time.perf_counter()
-            rows.append({
-                "model": name, "seed": seed,
-                "test_accuracy": accuracy_score(ds.y_test, predicted),
-                "fit_seconds": fitted - start, "predict_seconds": done - fitted,
-                "n_parameters": n_parameters(model),
-            })
-    return pd.DataFrame(rows, columns=COLUMNS)
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs < 1:
+        raise ValueError(f"n_jobs must be a positive integer; got {n_jobs!r}.")
+    datasets = {seed: data if isinstance(data, Dataset) else data(seed) for seed in seeds}
+    jobs = [(name, est, datasets[seed], seed, score_train) for seed in seeds for name, est in models.items()]
+    if n_jobs == 1:
+        rows = [_fit_and_measure(*job) for job in jobs]
+    else:
+        from joblib import Parallel, delayed
+
+        rows = Parallel(n_jobs=n_jobs)(delayed(_fit_and_measure)(*job) for job in jobs)
+    columns = COLUMNS + (["train_accuracy"] if score_train else [])
+    return pd.DataFrame(rows, columns=columns)
+
+
+def learning_curve(
+    models: Mapping[str, BaseEstimator],
+    load_data: Callable[[int, int], Dataset],
+    sizes: Sequence[int],
+    seeds: Sequence[int] = (0, 1, 2),
+    *,
+    score_train: bool = False,
+    n_jobs: int = 1,
+) -> pd.DataFrame:
+    """Measure every model at several training-set sizes, several seeds each.
+
+    Parameters
+    ----------
+    models : mapping of name to unfitted estimator
+    load_data : callable
+        ``(n_train, seed) -> Dataset``; for a given seed, every model sees the same data.
+    sizes : sequence of int
+        Training-set sizes, each a positive integer.
+    seeds, score_train, n_jobs
+        As in :func:`compare`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :func:`compare` plus ``n_train``; one row per (size, model, seed).
+
+    Examples
+    --------
+    >>> from sklearn.tree import DecisionTreeClassifier
+    >>> from dlml.data import load
+    >>> curve = learning_curve({"tree": DecisionTreeClassifier()},
+    ...                        lambda n, seed: load("moons", n_train=n, n_test=200, seed=seed),
+    ...                        sizes=[20, 200], seeds=[0, 1])
+    >>> curve.groupby("n_train").size().tolist()
+    [2, 2]
+    """
+    if not sizes or any(isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1 for n in sizes):
+        raise ValueError(f"sizes must be a non-empty sequence of positive integers; got {sizes!r}.")
+    if not callable(load_data):
+        raise ValueError(f"load_data must be a function (n_train, seed) -> Dataset; got {type(load_data).__name__}.")
+    tables = []
+    for n in sizes:
+        table = compare(models, lambda seed, n=n: load_data(int(n), seed), seeds, score_train=score_train, n_jobs=n_jobs)
+        tables.append(table.assign(n_train=int(n)))
+    return pd.concat(tables, ignore_index=True)
+
+
+def mean_interval(table: pd.DataFrame, by: Sequence[str] = ("model",), value: str = "test_accuracy",
+                  level: float = 0.95) -> pd.DataFrame:
+    """Mean of ``value`` per group, with a Student-t confidence interval over seeds.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        E.g. the output of :func:`compare` or :func:`learning_curve`.
+    by : sequence of str
+        Columns that define a group (``("model", "n_train")`` for a learning curve).
+    value : str
+    level : float
+        Confidence level, in (0, 1).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``mean``, ``low``, ``high``, ``n`` (the number of seeds), one row per group.
+        With a single seed the interval is ``nan``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"model": ["a"] * 3, "test_accuracy": [0.8, 0.9, 1.0]})
+    >>> row = mean_interval(t).loc["a"]
+    >>> round(float(row["mean"]), 2), round(float(row["low"]), 3), int(row["n"])
+    (0.9, 0.652, 3)
+    """
+    from scipy import stats
+
+    missing = [c for c in (*by, value) if c not in table.columns]
+    if missing:
+        raise ValueError(f"table lacks the columns {missing}; it has {list(table.columns)}.")
+    if not 0 < level < 1:
+        raise ValueError(f"level must be in (0, 1); got {level!r}.")
+    grouped = table.groupby(list(by), sort=False)[value]
+    out = grouped.agg(mean="mean", std="std", n="count")
+    half = stats.t.ppf(0.5 + level / 2, out["n"] - 1) * out["std"] / np.sqrt(out["n"])
+    out["low"], out["high"] = out["mean"] - half, out["mean"] + half
+    return out[["mean", "low", "high", "n"]]
 
 
 def summarise(table: pd.DataFrame) -> pd.DataFrame:
