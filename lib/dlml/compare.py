@@ -68,14 +68,22 @@ def n_parameters(estimator: BaseEstimator) -> int:
     return int(sum(np.size(getattr(estimator, a)) for a in learned))
 
 
-def _with_seed(estimator: BaseEstimator, seed: int) -> BaseEstimator:
+def with_seed(estimator: BaseEstimator, seed: int) -> BaseEstimator:
+    """An unfitted copy of ``estimator`` with every ``random_state`` and ``seed`` set to ``seed``.
+
+    Examples
+    --------
+    >>> from sklearn.ensemble import RandomForestClassifier
+    >>> with_seed(RandomForestClassifier(), 3).random_state
+    3
+    """
     model = clone(estimator)
     keys = [k for k in model.get_params() if k == "seed" or k.split("__")[-1] in ("random_state", "seed")]
     return model.set_params(**{k: seed for k in keys})
 
 
 def _fit_and_measure(name: str, estimator: BaseEstimator, ds: Dataset, seed: int, score_train: bool) -> dict:
-    model = _with_seed(estimator, seed)
+    model = with_seed(estimator, seed)
     start = time.perf_counter()
     model.fit(ds.X_train, ds.y_train)
     fitted = time.perf_counter()
