@@ -45,7 +45,7 @@ bench: $(STAMP)  ## time every notebook and the MNIST-1D reference runs; write b
 	$(RUN_ENV) $(BIN)/python benchmarks/run.py
 
 gpu-check: $(STAMP)  ## on a machine with CUDA: device selection and the pilot notebook on the GPU
-	DLML_DEVICE=cuda DLML_PROGRESS=0 $(BIN)/python scripts/gpu_check.py
+	DLML_DEVICE=cuda DLML_PROGRESS=0 $(BIN)/python scripts/gpu_check.py $(NOTEBOOKS)
 
 lock:  ## re-resolve requirements.lock from requirements.in (maintainers only)
 	rm -rf /tmp/dlml-lock && $(PYTHON) -m venv /tmp/dlml-lock

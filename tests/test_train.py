@@ -119,3 +119,8 @@ def test_bad_configuration_is_explained(kwargs, message):
 
 def test_history_of_an_empty_run_is_empty():
     assert History().epochs == 0
+
+
+def test_trained_model_is_handed_back_on_the_cpu_in_eval_mode(xor):
+    model, _ = trained(xor, TrainConfig(epochs=2, device="cpu", progress=False), hidden=(4,))
+    assert all(p.device.type == "cpu" for p in model.parameters()) and not model.training

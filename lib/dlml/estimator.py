@@ -58,7 +58,7 @@ class NeuralNetClassifier(ClassifierMixin, BaseEstimator):
     Attributes
     ----------
     module_ : torch.nn.Module
-        The trained network.
+        The trained network, kept on the CPU (it trains and predicts on ``device``).
     classes_ : numpy.ndarray
         The class labels seen in ``fit``.
     history_ : dlml.train.History
@@ -150,9 +150,12 @@ class NeuralNetClassifier(ClassifierMixin, BaseEstimator):
         X = validate_data(self, X, dtype=np.float32, reset=False)
         device = pick_device(self.device)
         self.module_.to(device).eval()
-        with torch_threads(self.n_threads), torch.no_grad():
-            Xt = torch.as_tensor(X, device=device)
-            chunks = [torch.softmax(self.module_(Xt[i : i + 8192]), dim=1) for i in range(0, len(Xt), 8192)]
+        try:
+            with torch_threads(self.n_threads), torch.no_grad():
+                Xt = torch.as_tensor(X, device=device)
+                chunks = [torch.softmax(self.module_(Xt[i : i + 8192]), dim=1) for i in range(0, len(Xt), 8192)]
+        finally:
+            self.module_.cpu()  # between calls the fitted network lives on the CPU, as after fit
         return torch.cat(chunks).cpu().numpy().astype(np.float64)
 
     def predict(self, X) -> np.ndarray:

@@ -161,6 +161,8 @@ def fit(
     permutation and slices it into mini-batches, so no Python code runs per example.
     With ``config.early_stopping`` a validation set is required; training stops after
     ``patience`` epochs without a lower validation loss and the best weights are kept.
+    Training runs on ``config.device``; the trained model is returned on the CPU, in
+    evaluation mode.
 
     Parameters
     ----------
@@ -221,7 +223,9 @@ def fit(
                     break
         if config.early_stopping and best_state is not None:
             model.load_state_dict(best_state)
-    model.eval()
+    # Hand the model back on the CPU, where notebooks inspect weights and call it on
+    # NumPy data: the same notebook code then works whether it trained on a GPU or not.
+    model.cpu().eval()
     return history
 
 

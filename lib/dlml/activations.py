@@ -1,0 +1,131 @@
+"""What a network's hidden layers compute: their activations for given inputs.
+
+A hidden layer's output is a new description of the data, a *representation*. Pages
+that look inside a network (what the hidden layers learn, linear probes) read these
+representations with :func:`layer_outputs`.
+
+Examples
+--------
+>>> import numpy as np
+>>> import torch
+>>> from dlml.models import MLP
+>>> _ = torch.manual_seed(0)
+>>> [h.shape for h in layer_outputs(MLP(2, (16, 8), 3), np.zeros((5, 2)))]
+[(5, 16), (5, 8)]
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from torch import nn
+
+from dlml.models import MLP
+
+
+def _layers_of(model: nn.Module) -> nn.Sequential:
+    if isinstance(model, MLP):
+        return model.net
+    if isinstance(model, nn.Sequential):
+        return model
+    raise TypeError(
+        "model must be a dlml.models.MLP or a torch.nn.Sequential; "
+        f"got {type(model).__name__}."
+    )
+
+
+def _expected_width(model: nn.Module, layers: nn.Sequential) -> int | None:
+    if isinstance(model, MLP):
+        return model.n_inputs
+    first = layers[0] if len(layers) else None
+    return first.in_features if isinstance(first, nn.Linear) else None
+
+
+def _as_matrix(X, width: int | None) -> np.ndarray:
+    if isinstance(X, torch.Tensor):
+        X = X.detach().cpu().numpy()
+    try:
+        X = np.asarray(X, dtype=np.float32)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"X must be an array of numbers; could not convert it: {error}") from None
+    if X.ndim != 2:
+        raise ValueError(f"X must be a 2-D array of shape (n_examples, n_features); got shape {X.shape}.")
+    if X.shape[0] == 0:
+        raise ValueError("X is empty (0 examples); pass at least one row.")
+    if width is not None and X.shape[1] != width:
+        raise ValueError(f"the model expects {width} features per example; X has {X.shape[1]}.")
+    if not np.all(np.isfinite(X)):
+        bad = int(np.sum(~np.isfinite(X)))
+        raise ValueError(f"X contains {bad} NaN or infinite value(s); clean or impute them first.")
+    return X
+
+
+@torch.no_grad()
+def layer_outputs(model: nn.Module, X) -> list[np.ndarray]:
+    """The activations of every hidden layer of ``model`` for the inputs ``X``.
+
+    The network is read as a sequence of modules; a hidden layer ends where the next
+    ``nn.Linear`` begins, so each returned array is what that ``Linear`` receives: the
+    output of a hidden layer after its activation function (and after dropout, which
+    does nothing in evaluation mode). The final output (the logits) is not included.
+
+    Parameters
+    ----------
+    model : dlml.models.MLP or torch.nn.Sequential
+        A network whose layers run one after the other.
+    X : array-like of shape (n_examples, n_features)
+        Inputs, one per row; a NumPy array, a nested list or a torch tensor.
+
+    Returns
+    -------
+    list of numpy.ndarray
+        One array of shape (n_examples, width of the layer) per hidden layer, from the
+        first to the last, in the model's floating type (``float32`` for the book's
+        models); an empty list for a network without hidden layers.
+
+    Raises
+    ------
+    TypeError
+        If ``model`` is neither an ``MLP`` nor an ``nn.Sequential``.
+    ValueError
+        If ``X`` is not 2-D, is empty, has the wrong number of features, or contains
+        NaN or infinite values.
+
+    Notes
+    -----
+    The model is evaluated in evaluation mode, without gradients, on the device that
+    holds its parameters; its training/evaluation mode is restored afterwards.
+
+    Examples
+    --------
+    A network whose one hidden layer has two ReLU units, with weights set by hand:
+
+    >>> import torch
+    >>> from torch import nn
+    >>> net = nn.Sequential(nn.Linear(2, 2), nn.ReLU(), nn.Linear(2, 1))
+    >>> with torch.no_grad():
+    ...     _ = net[0].weight.copy_(torch.tensor([[1.0, 0.0], [0.0, -1.0]]))
+    ...     _ = net[0].bias.zero_()
+    >>> layer_outputs(net, [[3.0, 2.0]])  # relu(3) = 3, relu(-2) = 0
+    [array([[3., 0.]], dtype=float32)]
+    """
+    layers = _layers_of(model)
+    X = _as_matrix(X, _expected_width(model, layers))
+    parameter = next(model.parameters(), None)
+    device = parameter.device if parameter is not None else torch.device("cpu")
+    dtype = parameter.dtype if parameter is not None else torch.float32
+    was_training = model.training
+    model.eval()
+    try:
+        h = torch.as_tensor(X, device=device, dtype=dtype)  # (n_examples, n_features)
+        outputs: list[np.ndarray] = []
+        seen_linear = False
+        for module in layers:
+            if isinstance(module, nn.Linear):
+                if seen_linear:  # what this Linear receives is the previous layer's output
+                    outputs.append(h.cpu().numpy().copy())
+                seen_linear = True
+            h = module(h)
+    finally:
+        model.train(was_training)
+    return outputs
