@@ -143,12 +143,12 @@ def main() -> int:
 
 def print_table(results: dict) -> None:
     print(f"\nMachine: {results['machine']['cpu']}, {results['machine']['cores']} cores\n")
-    print(f"{'notebook':60} {'seconds':>8}")
+    print(f"{'notebook':66} {'seconds':>8}")
     for r in results["notebooks"]:
-        print(f"{r['notebook']:60} {r['seconds']:8.1f}")
-    print(f"\nMNIST-1D (4,000 / 1,000, seed 42){'':27} {'accuracy':>8} {'fit s':>7} {'params':>8}")
+        print(f"{r['notebook']:66} {r['seconds']:8.1f}")
+    print(f"\nMNIST-1D (4,000 / 1,000, seed 42){'':33} {'accuracy':>8} {'fit s':>7} {'params':>8}")
     for r in results["mnist1d"]:
-        print(f"{r['model'] + ', seed ' + str(r['seed']):60} {r['test_accuracy']:8.3f} {r['fit_seconds']:7.1f} {r['n_parameters']:8d}")
+        print(f"{r['model'] + ', seed ' + str(r['seed']):66} {r['test_accuracy']:8.3f} {r['fit_seconds']:7.1f} {r['n_parameters']:8d}")
     o = results["estimator_overhead"]
     print(f"\nEstimator vs bare loop ({o['steps']} steps): {o['estimator_seconds']:.2f} s vs "
           f"{o['bare_loop_seconds']:.2f} s, overhead {o['overhead']:+.1%}")

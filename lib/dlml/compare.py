@@ -20,6 +20,7 @@ Examples
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
@@ -151,7 +152,10 @@ def compare(
     else:
         from joblib import Parallel, delayed
 
-        rows = Parallel(n_jobs=n_jobs)(delayed(_fit_and_measure)(*job) for job in jobs)
+        with warnings.catch_warnings():
+            # loky restarts a worker whose memory grew and says so; the results are unaffected
+            warnings.filterwarnings("ignore", message="A worker stopped while some jobs were given")
+            rows = Parallel(n_jobs=n_jobs)(delayed(_fit_and_measure)(*job) for job in jobs)
     columns = COLUMNS + (["train_accuracy"] if score_train else [])
     return pd.DataFrame(rows, columns=columns)
 
