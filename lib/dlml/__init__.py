@@ -6,6 +6,7 @@ One concept per module:
 - :mod:`dlml.data` — the book's data sets, generated or bundled, offline;
 - :mod:`dlml.models` — the neural networks;
 - :mod:`dlml.train` — the training loop;
+- :mod:`dlml.activations` — what the hidden layers of a trained network output;
 - :mod:`dlml.estimator` — a scikit-learn classifier around the networks;
 - :mod:`dlml.compare` — many models, same data and seeds, one table; learning curves;
 - :mod:`dlml.zoo` — the standard line-up of classical and neural models;
