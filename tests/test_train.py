@@ -124,3 +124,13 @@ def test_history_of_an_empty_run_is_empty():
 def test_trained_model_is_handed_back_on_the_cpu_in_eval_mode(xor):
     model, _ = trained(xor, TrainConfig(epochs=2, device="cpu", progress=False), hidden=(4,))
     assert all(p.device.type == "cpu" for p in model.parameters()) and not model.training
+
+
+def test_read_only_inputs_train_without_warnings(xor):
+    import warnings
+
+    X, y = xor.X_train.copy(), xor.y_train.copy()
+    X.flags.writeable = y.flags.writeable = False  # as joblib's memory-mapped arrays are
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fit(MLP(2, (4,), 2), X, y, TrainConfig(epochs=1, progress=False))

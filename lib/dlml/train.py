@@ -119,9 +119,12 @@ def _make_optimiser(model: nn.Module, cfg: TrainConfig) -> torch.optim.Optimizer
 
 
 def _as_tensors(X: np.ndarray, y: np.ndarray, cfg: TrainConfig, device: torch.device):
-    Xt = torch.as_tensor(np.asarray(X, dtype=np.float32), device=device)
+    X, y = np.asarray(X, dtype=np.float32), np.asarray(y)
+    # Read-only arrays (joblib hands workers memory-mapped ones) make torch warn; copy them.
+    X, y = (a if a.flags.writeable else a.copy() for a in (X, y))
+    Xt = torch.as_tensor(X, device=device)
     y_dtype = torch.int64 if cfg.loss == "cross_entropy" else torch.float32
-    yt = torch.as_tensor(np.asarray(y), device=device).to(y_dtype)
+    yt = torch.as_tensor(y, device=device).to(y_dtype)
     if cfg.loss == "mse" and yt.ndim == 1:
         yt = yt.unsqueeze(1)  # (n, 1), to match a one-output network
     return Xt, yt
