@@ -8,7 +8,12 @@ STAMP  := $(VENV)/.installed-from-lock
 RUN_ENV := DLML_DEVICE=cpu DLML_PROGRESS=0 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 \
            IPYTHONDIR=$(CURDIR)/tests/ipython
 
-.PHONY: help setup book test lab execute bench gpu-check lock clean
+# The browser test of the site drives Debian's Chromium; `make test` installs it when missing.
+CHROMIUM     ?= /usr/bin/chromium
+CHROMEDRIVER ?= /usr/bin/chromedriver
+SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: help setup book test lab execute bench gpu-check lock clean browser
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -26,13 +31,21 @@ book: $(STAMP)  ## build the website from the stored, tested notebook outputs
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "The book is at $(CURDIR)/_build/html/index.html"
 
-test: $(STAMP)  ## unit tests, nbval on every notebook, and the -W book build
+test: $(STAMP) browser  ## unit tests, nbval on every notebook, the -W book build, the site in a browser
 	$(BIN)/python -m pytest -n 2 lib tests
 	@# One notebook at a time, with both cores and two threads (the stored outputs were
 	@# made with one): a notebook whose outputs depend on the thread count fails here.
 	$(BIN)/python -m pytest notebooks
 	$(MAKE) --no-print-directory book
 	$(BIN)/python scripts/check_site.py
+	CHROMIUM=$(CHROMIUM) CHROMEDRIVER=$(CHROMEDRIVER) $(BIN)/python -m pytest -p no:xdist tests/browser
+	@echo "Screenshots of the site are in $(CURDIR)/_build/screenshots/"
+
+browser:  ## install Debian's chromium and chromium-driver for the browser test, if missing
+	@if [ ! -x $(CHROMIUM) ] || [ ! -x $(CHROMEDRIVER) ]; then \
+	  echo "Installing Debian's chromium and chromium-driver for the browser test of the site"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium chromium-driver; \
+	fi
 
 lab: $(STAMP)  ## open the notebooks in JupyterLab, in the book's environment
 	$(BIN)/jupyter lab notebooks

@@ -4,16 +4,24 @@ Usage: ``python scripts/execute.py [NOTEBOOK ...]`` (default: every notebook). `
 execute` runs it on the CPU, with one thread and progress bars off, so that the stored
 outputs are the ones `make test` re-creates. A cell that raises stops the run, unless it
 is tagged ``raises-exception``.
+
+Each executed notebook records when, how long and on what it ran in its metadata
+(``metadata.dlml.execution``); the book's execution-statistics page is built from it.
 """
 
 from __future__ import annotations
 
+import os
+import platform
 import sys
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+
+from dlml.report import environment
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -29,8 +37,35 @@ def execute(path: Path, timeout: int = 600) -> float:
     client.execute()
     seconds = time.perf_counter() - start
     nb.metadata.pop("widgets", None)
+    nb.metadata["dlml"] = {"execution": execution_record(seconds)}
     nbformat.write(nb, path)
     return seconds
+
+
+def cpu_name() -> str:
+    """The processor's model name (Linux), or what the platform module knows."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def execution_record(seconds: float) -> dict:
+    """When, how long and on what a notebook was executed."""
+    env = environment()
+    return {
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "seconds": round(seconds, 1),
+        "cpu": cpu_name(),
+        "cores": os.cpu_count(),
+        "threads": os.environ.get("OMP_NUM_THREADS", "default"),
+        "device": env["device"],
+        "python": env["python"],
+        "torch": env["torch"],
+    }
 
 
 def main(argv: list[str]) -> int:

@@ -1,0 +1,160 @@
+"""The built website, used the way a reader uses it: in a real (headless) browser.
+
+Every page of the table of contents loads with no console errors and no missing
+assets, its internal links resolve, notebook pages show their figures, search finds a
+glossary term, and screenshots at desktop and phone widths are written to
+``_build/screenshots/`` for a person to look at.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import nbformat
+import pytest
+import yaml
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from conftest import ROOT, SCREENSHOTS, SITE
+
+DESKTOP, PHONE = (1366, 900), (390, 844)
+
+
+def toc_pages() -> list[str]:
+    """Every page of _toc.yml, root first, as document names."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    return list(dict.fromkeys([toc["root"], *re.findall(r"file: (\S+)", yaml.safe_dump(toc))]))
+
+
+PAGES = toc_pages()
+NOTEBOOK_PAGES = [p for p in PAGES if (ROOT / f"{p}.ipynb").exists()]
+GLOSSARY_TERM = "backpropagation"
+
+
+def open_page(browser, url: str) -> None:
+    browser.get(url)
+    WebDriverWait(browser, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
+class Ids(HTMLParser):
+    """The element ids of one HTML page (the targets of #fragment links)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        self.ids.update(v for k, v in attrs if k in ("id", "name") and v)
+
+
+def page_ids(path: Path, cache: dict = {}) -> set[str]:
+    if path not in cache:
+        parser = Ids()
+        parser.feed(path.read_text(encoding="utf-8"))
+        cache[path] = parser.ids
+    return cache[path]
+
+
+def broken_internal_links(hrefs: list[str], base: str) -> list[str]:
+    """Links to this site whose file, or #fragment on it, does not exist."""
+    broken = []
+    for href in dict.fromkeys(hrefs):
+        if not href.startswith(base):
+            continue
+        parts = urlsplit(href)
+        target = SITE / unquote(parts.path).lstrip("/")
+        if target.is_dir():
+            target = target / "index.html"
+        if not target.exists():
+            broken.append(href)
+        elif parts.fragment and target.suffix == ".html" and unquote(parts.fragment) not in page_ids(target):
+            broken.append(href)
+    return broken
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_loads_cleanly_and_its_links_resolve(browser, site, page):
+    base, requests = site
+    browser.get_log("browser")  # drop what earlier pages logged
+    start = len(requests)
+    open_page(browser, f"{base}/{page}.html")
+    assert browser.title, f"{page}: the page has no title"
+    errors = [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert not errors, f"{page}: console errors: {errors}"
+    missing = [path for path, status in requests[start:] if status >= 400]
+    assert not missing, f"{page}: requests that failed: {missing}"
+    hrefs = browser.execute_script("return Array.from(document.querySelectorAll('a[href]'), a => a.href)")
+    assert not (broken := broken_internal_links(hrefs, base)), f"{page}: broken internal links: {broken}"
+
+
+@pytest.mark.parametrize("page", NOTEBOOK_PAGES)
+def test_notebook_page_shows_its_figures(browser, site, page):
+    base, _ = site
+    nb = nbformat.read(ROOT / f"{page}.ipynb", as_version=4)
+    shown = [c for c in nb.cells if c.cell_type == "code" and "remove-output" not in c.metadata.get("tags", [])
+             and "remove-cell" not in c.metadata.get("tags", [])]
+    n_figures = sum("image/png" in o.get("data", {}) for c in shown for o in c.get("outputs", []))
+    open_page(browser, f"{base}/{page}.html")
+    images = browser.execute_script(
+        "return Array.from(document.querySelectorAll('article img'),"
+        " i => [i.getAttribute('src'), i.complete && i.naturalWidth > 0, i.alt])")
+    figures = [img for img in images if "_images/" in img[0]]
+    assert len(figures) >= n_figures, f"{page}: {n_figures} figures in the notebook, {len(figures)} on the page"
+    assert all(ok for _, ok, _ in figures), f"{page}: figures that did not load: {[s for s, ok, _ in figures if not ok]}"
+    assert all(alt.strip() for _, _, alt in figures), f"{page}: a figure without alt text"
+
+
+def test_search_finds_a_glossary_term(browser, site):
+    base, _ = site
+    open_page(browser, f"{base}/search.html?q={GLOSSARY_TERM}")
+    results = WebDriverWait(browser, 30).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, "#search-results ul.search li"))
+    links = [r.find_element(By.TAG_NAME, "a").get_attribute("href") for r in results]
+    assert any("glossary" in link for link in links), f"no glossary hit among {links}"
+
+
+@pytest.mark.parametrize("name, page", [("home", PAGES[0]), ("chapter", NOTEBOOK_PAGES[0])])
+@pytest.mark.parametrize("width, height", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_screenshot(browser, site, name, page, width, height):
+    base, _ = site
+    browser.set_window_size(width, height)
+    try:
+        open_page(browser, f"{base}/{page}.html")
+        time.sleep(0.5)  # let the theme finish laying out the page
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}-{'desktop' if width == DESKTOP[0] else 'phone'}.png"
+        assert browser.save_screenshot(str(path))
+        inner = browser.execute_script("return window.innerWidth")
+        assert inner == width, f"the page was laid out {inner} px wide, not {width}"
+        overflow = browser.execute_script("return document.documentElement.scrollWidth") - inner
+        assert overflow <= 1, f"{page} scrolls sideways by {overflow} px at {width} px"
+    finally:
+        browser.set_window_size(*DESKTOP)
+
+
+def test_figures_stay_readable_in_dark_mode(browser, site):
+    """In the dark theme a figure keeps its own white background (no dark-on-dark plot)."""
+    base, _ = site
+    page = NOTEBOOK_PAGES[0]
+    open_page(browser, f"{base}/{page}.html")
+    browser.execute_script("localStorage.setItem('theme', 'dark');"
+                           "document.documentElement.dataset.theme = 'dark';"
+                           "document.documentElement.dataset.mode = 'dark';"
+                           "document.querySelector('article img[src*=\"_images/\"]').scrollIntoView();")
+    time.sleep(0.5)
+    body = browser.execute_script("return getComputedStyle(document.body).backgroundColor")
+    assert body != "rgb(255, 255, 255)", "the dark theme did not switch on"
+    # The figure's own pixels: a corner of the first figure must be opaque white.
+    corner = browser.execute_script(
+        "const img = document.querySelector('article img[src*=\"_images/\"]');"
+        "const c = document.createElement('canvas'); c.width = img.naturalWidth; c.height = img.naturalHeight;"
+        "const g = c.getContext('2d'); g.drawImage(img, 0, 0); return Array.from(g.getImageData(2, 2, 1, 1).data);")
+    assert corner == [255, 255, 255, 255], f"the figure's background is {corner}, not opaque white"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    assert browser.save_screenshot(str(SCREENSHOTS / "chapter-desktop-dark.png"))
+    browser.execute_script("localStorage.setItem('theme', 'light');")
