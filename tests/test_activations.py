@@ -92,3 +92,63 @@ def test_sequential_width_is_checked_from_its_first_linear():
 def test_other_modules_are_rejected():
     with pytest.raises(TypeError, match="must be a dlml.models.MLP or a torch.nn.Sequential; got Linear"):
         layer_outputs(nn.Linear(2, 2), np.zeros((1, 2)))
+
+
+# linear_probe -------------------------------------------------------------------------
+
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+from sklearn.pipeline import make_pipeline  # noqa: E402
+from sklearn.preprocessing import StandardScaler  # noqa: E402
+
+from dlml.activations import linear_probe  # noqa: E402
+
+RNG = np.random.default_rng(0)
+H_TRAIN, H_TEST = RNG.normal(size=(120, 5)), RNG.normal(size=(60, 5))
+Y_TRAIN, Y_TEST = (H_TRAIN[:, 2] > 0).astype(int), (H_TEST[:, 2] > 0).astype(int)
+
+
+def test_probe_separates_a_linearly_separable_representation():
+    assert linear_probe(H_TRAIN, Y_TRAIN, H_TEST, Y_TEST) >= 0.95
+    # XOR of two columns is not linearly separable: the probe stays near chance.
+    xor_train = (H_TRAIN[:, 0] > 0) != (H_TRAIN[:, 1] > 0)
+    xor_test = (H_TEST[:, 0] > 0) != (H_TEST[:, 1] > 0)
+    assert linear_probe(H_TRAIN, xor_train, H_TEST, xor_test) < 0.75
+
+
+def test_probe_equals_a_scaled_logistic_regression():
+    reference = make_pipeline(StandardScaler(), LogisticRegression(C=0.1, max_iter=1000))
+    expected = reference.fit(H_TRAIN, Y_TRAIN).score(H_TEST, Y_TEST)
+    got = linear_probe(H_TRAIN, Y_TRAIN, H_TEST, Y_TEST, C=0.1)
+    assert isinstance(got, float) and got == expected
+
+
+def test_probe_reads_layer_outputs_and_tensors():
+    torch.manual_seed(0)
+    (h_train,) = layer_outputs(MLP(5, (8,), 2), H_TRAIN)
+    (h_test,) = layer_outputs(MLP(5, (8,), 2), H_TEST)
+    assert 0.0 <= linear_probe(torch.tensor(h_train), Y_TRAIN, h_test, list(Y_TEST)) <= 1.0
+
+
+@pytest.mark.parametrize("args, kwargs, message", [
+    ((H_TRAIN[:, 0], Y_TRAIN, H_TEST, Y_TEST), {}, r"H_train must be a 2-D array"),
+    ((H_TRAIN, Y_TRAIN, H_TEST[:0], Y_TEST[:0]), {}, r"H_test is empty"),
+    ((np.full((120, 5), np.nan), Y_TRAIN, H_TEST, Y_TEST), {}, "H_train contains 600 NaN"),
+    ((H_TRAIN, Y_TRAIN[:-1], H_TEST, Y_TEST), {}, r"y_train must be 1-D with one label per row of H_train \(120\)"),
+    ((H_TRAIN, Y_TRAIN, H_TEST[:, :4], Y_TEST), {}, "same width; got 5 and 4"),
+    ((H_TRAIN, np.zeros(120), H_TEST, Y_TEST), {}, "single class"),
+    ((H_TRAIN, Y_TRAIN, H_TEST, Y_TEST), {"C": 0}, "C must be a positive number; got 0"),
+    ((H_TRAIN, Y_TRAIN, H_TEST, Y_TEST), {"max_iter": 0}, "max_iter must be a positive integer; got 0"),
+])
+def test_probe_bad_inputs_are_explained(args, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        linear_probe(*args, **kwargs)
+
+
+def test_probe_gives_the_same_accuracy_whatever_the_thread_settings():
+    from threadpoolctl import threadpool_limits
+
+    H = RNG.normal(size=(300, 60))
+    y = (H[:, :3].sum(axis=1) + 0.5 * RNG.normal(size=300) > 0).astype(int)
+    single = linear_probe(H[:200], y[:200], H[200:], y[200:])
+    with threadpool_limits(limits=2):
+        assert linear_probe(H[:200], y[:200], H[200:], y[200:]) == single

@@ -5,7 +5,8 @@ from dlml import data
 from dlml.data import load
 
 SMALL = {"xor": {}, "moons": {}, "spirals": {}, "digits": {}, "breast_cancer": {}, "wine": {},
-         "mnist1d": {"n_train": 200, "n_test": 100}}
+         "mnist1d": {"n_train": 200, "n_test": 100},
+         "negation": {"n_train": 200, "n_test": 100}, "negation_long": {"n_train": 200, "n_test": 100}}
 
 
 @pytest.fixture(autouse=True)
@@ -30,7 +31,7 @@ def test_same_seed_same_data_other_seed_other_data(name):
     assert not np.array_equal(a.X_train, c.X_train)
 
 
-@pytest.mark.parametrize("name", ["xor", "moons", "spirals", "mnist1d"])
+@pytest.mark.parametrize("name", ["xor", "moons", "spirals", "mnist1d", "negation", "negation_long"])
 def test_generated_sets_have_the_requested_sizes(name):
     ds = load(name, n_train=123, n_test=45, seed=0)
     assert (len(ds.y_train), len(ds.y_test)) == (123, 45)
@@ -101,3 +102,68 @@ def test_more_examples_than_the_set_has_is_an_error():
 def test_bad_arguments_are_explained(kwargs, message):
     with pytest.raises(ValueError, match=message):
         load("moons", **kwargs)
+
+
+@pytest.mark.parametrize("name, length, distances", [("negation", 12, {1}), ("negation_long", 20, set(range(3, 9)))])
+def test_text_sets_are_padded_token_ids_with_one_negator_and_one_polarity_word(name, length, distances):
+    ds = load(name, n_train=300, n_test=100, seed=0)
+    assert ds.X_train.shape == (300, length) and ds.X_test.shape == (100, length)
+    ids = ds.X_train.astype(np.int64)
+    assert np.array_equal(ids, ds.X_train) and ids.min() >= 0 and ids.max() < len(ds.meta["vocabulary"])
+    assert (np.diff((ids == 0).astype(int), axis=1) >= 0).all(), "padding (0) only after the last word"
+    vocab = ds.meta["vocabulary"]
+    negators = np.isin(ids, [vocab.index(w) for w in data.NEGATORS])
+    polar = np.isin(ids, [vocab.index(w) for w in data.POSITIVE + data.NEGATIVE])
+    assert (negators.sum(1) == 1).all() and (polar.sum(1) == 1).all()
+    assert set(np.abs(negators.argmax(1) - polar.argmax(1))) == distances
+    assert 0.4 < ds.y_train.mean() < 0.6 and ds.class_names == ("negative", "positive")
+    assert "SYNTHETIC" in ds.description
+
+
+@pytest.mark.parametrize("name", ["negation", "negation_long"])
+def test_text_labels_follow_the_rule_and_depend_on_word_order(name):
+    ds = load(name, n_train=300, n_test=50, seed=3)
+    sentences = data.tokens_to_text(ds.X_train, ds.meta["vocabulary"])
+    assert [data.negation_label(s.split()) for s in sentences] == ds.y_train.tolist()
+    # The same words in reverse order: the negator changes sides, so every label flips.
+    assert [data.negation_label(s.split()[::-1]) for s in sentences] == (1 - ds.y_train).tolist()
+
+
+def test_negation_label_on_examples():
+    assert data.negation_label("the film was not good".split()) == 0
+    assert data.negation_label("never was the film so bad".split()) == 1
+    assert data.negation_label("a good film and not long".split()) == 1  # the negator scopes over what follows
+
+
+def test_tokens_to_text_drops_padding_and_feeds_a_bag_of_words():
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    vocab = ("<pad>", "not", "good", "a")
+    texts = data.tokens_to_text(np.array([[3, 1, 2, 0], [2, 1, 0, 0]], dtype=np.float32), vocab)
+    assert texts == ["a not good", "good not"]
+    bag = CountVectorizer(token_pattern=r"\S+").fit(texts)
+    assert sorted(bag.vocabulary_) == ["a", "good", "not"]
+
+
+@pytest.mark.parametrize("X, message", [
+    (np.array([1, 2]), r"X must be a 2-D array of token ids \(n, length\); got shape \(2,\)"),
+    (np.array([[1.5, 0.0]]), "X must hold whole numbers from 0 to 3"),
+    (np.array([[4, 0]]), "X must hold whole numbers from 0 to 3"),
+    (np.array([[-1, 0]]), "X must hold whole numbers from 0 to 3"),
+])
+def test_tokens_to_text_explains_bad_ids(X, message):
+    with pytest.raises(ValueError, match=message):
+        data.tokens_to_text(X, ("<pad>", "not", "good", "a"))
+
+
+@pytest.mark.parametrize("words", ["the film was good".split(), "not good but never bad".split()])
+def test_negation_label_needs_one_negator_and_one_polarity_word(words):
+    with pytest.raises(ValueError, match="a sentence needs exactly one polarity word and one negator"):
+        data.negation_label(words)
+
+
+def test_bad_text_set_names_and_sizes_are_explained():
+    with pytest.raises(ValueError, match=r"unknown data set 'negation_short'; accepted names: .*'negation', 'negation_long'"):
+        load("negation_short")
+    with pytest.raises(ValueError, match="n_train must be a positive integer; got -5"):
+        load("negation", n_train=-5)

@@ -91,7 +91,8 @@ def test_wrong_width_at_predict_time_is_an_error(wine):
 
 
 def test_unknown_module_is_explained(wine):
-    with pytest.raises(ValueError, match=r"module must be one of \('mlp', 'cnn1d'\) or a callable; got 'resnet'"):
+    with pytest.raises(ValueError, match=r"module must be one of \('mlp', 'cnn1d', 'cnn2d', 'textcnn', 'gru'\) "
+                                         r"or a callable; got 'resnet'"):
         NeuralNetClassifier("resnet", **FAST).fit(wine.X_train, wine.y_train)
 
 
@@ -103,3 +104,27 @@ def test_bad_validation_fraction_is_explained(wine):
 def test_bad_training_argument_is_explained_before_fitting(wine):
     with pytest.raises(ValueError, match="optimiser must be one of"):
         NeuralNetClassifier(optimiser="lbfgs").fit(wine.X_train, wine.y_train)
+
+
+def test_cnn2d_infers_the_image_side_from_the_number_of_features():
+    ds = load("digits", n_train=200, n_test=100, seed=0)
+    clf = NeuralNetClassifier("cnn2d", epochs=2, progress=False).fit(ds.X_train / 16, ds.y_train)
+    assert clf.module_.side == 8 and clf.predict(ds.X_test / 16).shape == (100,)
+
+
+def test_cnn2d_needs_square_images(wine):
+    with pytest.raises(ValueError, match="cnn2d needs square images: n_features must be a perfect square; got 13"):
+        NeuralNetClassifier("cnn2d", **FAST).fit(wine.X_train, wine.y_train)
+
+
+@pytest.mark.parametrize("module", ["textcnn", "gru"])
+def test_text_modules_learn_the_short_negation_rule(module):
+    ds = load("negation", n_train=600, n_test=200, seed=0)
+    clf = NeuralNetClassifier(module, {"vocab_size": len(ds.meta["vocabulary"])}, epochs=10, lr=1e-2, progress=False)
+    assert clf.fit(ds.X_train, ds.y_train).score(ds.X_test, ds.y_test) > 0.9
+
+
+def test_text_modules_need_a_vocabulary_size():
+    ds = load("negation", n_train=50, n_test=10, seed=0)
+    with pytest.raises(TypeError, match="vocab_size"):
+        NeuralNetClassifier("gru", **FAST).fit(ds.X_train, ds.y_train)

@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from dlml.models import CNN1d, MLP, count_parameters
+from dlml.models import CNN1d, CNN2d, GRUClassifier, MLP, TextCNN, count_parameters
 
 
 def test_mlp_shapes_and_parameter_count():
@@ -20,6 +20,62 @@ def test_cnn_matches_the_mnist1d_paper_architecture():
     assert model(torch.zeros(2, 40)).shape == (2, 10)
     # three convolutions of 25 channels (5, 3, 3 wide) and a linear layer on 25 x 5 values
     assert count_parameters(model) == (25 * 5 + 25) + 2 * (25 * 25 * 3 + 25) + (125 * 10 + 10)
+
+
+def test_cnn2d_on_8x8_images_given_as_rows():
+    model = CNN2d(8, 10)
+    assert model(torch.zeros(3, 64)).shape == (3, 10)
+    # 3x3 convolutions of 16 and 32 channels; two 2x2 poolings leave 32 maps of 2 x 2
+    assert count_parameters(model) == (16 * 9 + 16) + (32 * 16 * 9 + 32) + (32 * 4 * 10 + 10)
+
+
+def test_text_models_map_token_ids_to_logits():
+    ids = torch.tensor([[3.0, 1.0, 2.0, 0.0, 0.0, 0.0], [4.0, 4.0, 1.0, 2.0, 5.0, 0.0]])
+    for model in (TextCNN(6, 6, 2, kernel_sizes=(2, 3)), GRUClassifier(6, 6, 3)):
+        assert model(ids).shape == (2, model.head.out_features)
+    # padding_idx: the embedding of id 0 is zero and stays out of training
+    assert torch.equal(TextCNN(6, 6).embed.weight[0], torch.zeros(16))
+
+
+def test_gru_reads_each_row_up_to_its_last_word():
+    model = GRUClassifier(6, 6, 2).eval()
+    short = torch.tensor([[3.0, 1.0, 2.0, 0.0, 0.0, 0.0]])
+    with torch.no_grad():
+        expected = model.head(model.gru(model.embed(short[:, :3].long()))[0][:, -1])
+        assert torch.allclose(model(short), expected, atol=1e-6)
+
+
+def test_text_cnn_ignores_where_a_pattern_is():
+    model = TextCNN(6, 8, 2, kernel_sizes=(2,)).eval()
+    a = torch.tensor([[5.0, 5.0, 1.0, 2.0, 5.0, 5.0, 5.0, 5.0]])
+    b = torch.tensor([[5.0, 5.0, 5.0, 5.0, 1.0, 2.0, 5.0, 5.0]])
+    with torch.no_grad():  # global max pooling: the same word pairs, in other places, give the same output
+        assert torch.allclose(model(a), model(b))
+
+
+@pytest.mark.parametrize("model, x, message", [
+    (CNN2d(8, 10), torch.zeros(3, 63), r"CNN2d expects input of shape \(batch, 64\); got \(3, 63\)"),
+    (TextCNN(6, 4, kernel_sizes=(3,)), torch.zeros(3, 5), r"TextCNN expects input of shape \(batch, 4\); got \(3, 5\)"),
+    (TextCNN(6, 4, kernel_sizes=(3,)), torch.full((2, 4), 6.0), "TextCNN expects whole-number token ids from 0 to 5"),
+    (GRUClassifier(6, 4), torch.full((2, 4), 0.5), "GRUClassifier expects whole-number token ids from 0 to 5"),
+    (GRUClassifier(6, 4), torch.full((2, 4), -1.0), "GRUClassifier expects whole-number token ids from 0 to 5"),
+])
+def test_new_models_explain_bad_inputs(model, x, message):
+    with pytest.raises(ValueError, match=message):
+        model(x)
+
+
+@pytest.mark.parametrize("build, message", [
+    (lambda: CNN2d(3, 10), "images of side 3 are too small for 2 pooling blocks"),
+    (lambda: CNN2d(8, 10, channels=(16, 0)), "each channel count must be a positive integer; got 0"),
+    (lambda: TextCNN(0, 10), "vocab_size must be a positive integer; got 0"),
+    (lambda: TextCNN(10, 4, kernel_sizes=(3, 5)), r"kernel_sizes must be non-empty and at most length = 4; got \(3, 5\)"),
+    (lambda: TextCNN(10, 4, kernel_sizes=()), "kernel_sizes must be non-empty"),
+    (lambda: GRUClassifier(10, 4, hidden=0), "hidden must be a positive integer; got 0"),
+])
+def test_new_models_explain_bad_arguments(build, message):
+    with pytest.raises(ValueError, match=message):
+        build()
 
 
 @pytest.mark.parametrize("model, x, message", [

@@ -6,10 +6,15 @@ One concept per module:
 - :mod:`dlml.data` — the book's data sets, generated or bundled, offline;
 - :mod:`dlml.models` — the neural networks;
 - :mod:`dlml.train` — the training loop;
-- :mod:`dlml.activations` — what the hidden layers of a trained network output;
+- :mod:`dlml.activations` — what the hidden layers of a trained network output; linear probes;
 - :mod:`dlml.estimator` — a scikit-learn classifier around the networks;
 - :mod:`dlml.compare` — many models, same data and seeds, one table; learning curves;
 - :mod:`dlml.zoo` — the standard line-up of classical and neural models;
+- :mod:`dlml.features` — hand-crafted features of 1-D signals;
+- :mod:`dlml.distributed` — data-parallel training with ``torch.distributed``;
+- :mod:`dlml.explain` — saliency, integrated gradients, tree rules, sanity checks;
+- :mod:`dlml.cost` — parameters, FLOPs, time, latency, memory;
+- :mod:`dlml.augment` — label-preserving shifts of signals;
 - :mod:`dlml.plots` — the book's figure style and common figures;
 - :mod:`dlml.report` — the environment a page was executed in;
 - :mod:`dlml.verdict` — the check that ends every notebook.

@@ -2,7 +2,8 @@
 
 A hidden layer's output is a new description of the data, a *representation*. Pages
 that look inside a network (what the hidden layers learn, linear probes) read these
-representations with :func:`layer_outputs`.
+representations with :func:`layer_outputs` and measure how linearly separable the
+classes are in each of them with :func:`linear_probe`.
 
 Examples
 --------
@@ -18,6 +19,10 @@ from __future__ import annotations
 
 import numpy as np
 import torch
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from threadpoolctl import threadpool_limits
 from torch import nn
 
 from dlml.models import MLP
@@ -129,3 +134,76 @@ def layer_outputs(model: nn.Module, X) -> list[np.ndarray]:
     finally:
         model.train(was_training)
     return outputs
+
+
+def _probe_part(name: str, H, y) -> tuple[np.ndarray, np.ndarray]:
+    try:
+        H = _as_matrix(H, None)
+    except ValueError as error:  # the same checks as for X, named after this argument
+        raise ValueError(str(error).replace("X ", f"H_{name} ", 1)) from None
+    y = np.asarray(y)
+    if y.ndim != 1 or len(y) != len(H):
+        raise ValueError(f"y_{name} must be 1-D with one label per row of H_{name} ({len(H)}); got shape {y.shape}.")
+    return H, y
+
+
+def linear_probe(H_train, y_train, H_test, y_test, *, C: float = 1.0, max_iter: int = 1000) -> float:
+    """Test accuracy of a linear classifier fitted on a representation: a linear probe.
+
+    The columns are standardised (with the training part's means and scales) and a
+    logistic regression is fitted on the training part and scored on the test part. A
+    high accuracy means the classes are nearly separable by hyperplanes in that
+    representation; a low one means they are not (or that the representation lost them).
+
+    Parameters
+    ----------
+    H_train, H_test : array-like of shape (n_examples, width)
+        The representation of the training and test examples, e.g. one array of
+        :func:`layer_outputs`, or a flattened feature map. Same width for both.
+    y_train, y_test : array-like of shape (n_examples,)
+        Their labels; the training part needs at least two classes.
+    C : float
+        Inverse strength of the logistic regression's L2 penalty (scikit-learn's ``C``).
+    max_iter : int
+        Iterations of the L-BFGS solver.
+
+    Returns
+    -------
+    float
+        The share of test examples the probe classifies correctly.
+
+    Raises
+    ------
+    ValueError
+        If a representation is not 2-D, is empty, contains NaN or infinite values, or
+        if the widths differ, the labels do not match the rows, the training labels
+        hold a single class, or ``C`` or ``max_iter`` is not positive.
+
+    Notes
+    -----
+    The fit runs on one thread (BLAS and OpenMP), so that the accuracy does not depend
+    on the machine's thread settings: with several threads the solver's sums are added
+    in a different order, and an example on the boundary can change sides.
+
+    Examples
+    --------
+    Two classes that differ only in their second column:
+
+    >>> H = np.array([[0.0, -1.0], [1.0, -2.0], [0.0, 1.0], [1.0, 2.0]])
+    >>> linear_probe(H, [0, 0, 1, 1], H, [0, 0, 1, 1])
+    1.0
+    """
+    H_train, y_train = _probe_part("train", H_train, y_train)
+    H_test, y_test = _probe_part("test", H_test, y_test)
+    if H_train.shape[1] != H_test.shape[1]:
+        raise ValueError(f"H_train and H_test must have the same width; got {H_train.shape[1]} and {H_test.shape[1]}.")
+    if len(np.unique(y_train)) < 2:
+        raise ValueError("y_train holds a single class; a probe needs at least two.")
+    if isinstance(C, bool) or not isinstance(C, (int, float)) or not C > 0:
+        raise ValueError(f"C must be a positive number; got {C!r}.")
+    if isinstance(max_iter, bool) or not isinstance(max_iter, (int, np.integer)) or max_iter < 1:
+        raise ValueError(f"max_iter must be a positive integer; got {max_iter!r}.")
+    probe = make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=max_iter))
+    with threadpool_limits(limits=1):  # the same sums in the same order, whatever the thread settings
+        probe.fit(H_train, y_train)
+        return float(probe.score(H_test, y_test))

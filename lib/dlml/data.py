@@ -1,15 +1,18 @@
 """Every data set the book uses, made or loaded offline.
 
-Generated sets (``xor``, ``moons``, ``spirals``, ``mnist1d``) are identical for a given
-seed. Real sets (``digits``, ``breast_cancer``, ``wine``) ship inside scikit-learn and
-are split into train and test parts with a stratified, seeded split. Nothing is
-downloaded.
+Generated sets (``xor``, ``moons``, ``spirals``, ``mnist1d``, and the synthetic text
+sets ``negation`` and ``negation_long``) are identical for a given seed. Real sets
+(``digits``, ``breast_cancer``, ``wine``) ship inside scikit-learn and are split into
+train and test parts with a stratified, seeded split. Nothing is downloaded.
 
 Examples
 --------
 >>> ds = load("moons", n_train=200, n_test=100, seed=0)
 >>> ds.X_train.shape, ds.X_test.shape
 ((200, 2), (100, 2))
+>>> text = load("negation", n_train=5, n_test=5, seed=0)
+>>> len(tokens_to_text(text.X_train, text.meta["vocabulary"]))
+5
 """
 
 from __future__ import annotations
@@ -105,7 +108,22 @@ _BUNDLED: dict[str, Callable] = {
 
 MNIST1D_LENGTH = 40
 
-NAMES = tuple(sorted([*_GENERATED, *_BUNDLED, "mnist1d"]))
+# Synthetic sentiment sentences (see _load_text): each has one polarity word and one
+# negator; a negator *before* the polarity word flips it. The variants differ only in how
+# many words apart the two are: (shortest, longest) distance, and the padded length.
+NEGATORS = ("not", "never")
+POSITIVE = ("good", "great", "fine", "superb", "lovely", "brilliant", "pleasant", "excellent")
+NEGATIVE = ("bad", "awful", "poor", "dull", "boring", "terrible", "weak", "clumsy")
+FILLERS = ("the", "a", "this", "that", "it", "film", "movie", "plot", "story", "acting", "cast",
+           "music", "ending", "script", "scene", "was", "is", "seemed", "felt", "really", "quite",
+           "very", "so", "and", "i", "we", "found", "thought", "of", "with", "overall", "today")
+VOCABULARY = ("<pad>", *NEGATORS, *POSITIVE, *NEGATIVE, *FILLERS)  # id 0 pads
+_TEXT: dict[str, tuple[tuple[int, int], int]] = {
+    "negation": ((1, 1), 12),
+    "negation_long": ((3, 8), 20),
+}
+
+NAMES = tuple(sorted([*_GENERATED, *_BUNDLED, *_TEXT, "mnist1d"]))
 
 
 def load(
@@ -122,11 +140,12 @@ def load(
     ----------
     name : str
         One of ``NAMES``: ``breast_cancer``, ``digits``, ``mnist1d``, ``moons``,
-        ``spirals``, ``wine``, ``xor``.
+        ``negation``, ``negation_long``, ``spirals``, ``wine``, ``xor``.
     n_train, n_test : int, optional
         Sizes of the two parts. Defaults: 1,000 / 1,000 for the 2-D toy sets;
-        4,000 / 1,000 for MNIST-1D (the published split); for bundled sets, 75 % / 25 %
-        of the examples. A bundled set cannot give more examples than it has.
+        2,000 / 1,000 for the text sets; 4,000 / 1,000 for MNIST-1D (the published
+        split); for bundled sets, 75 % / 25 % of the examples. A bundled set cannot give
+        more examples than it has.
     seed : int
         Seed of the generator or of the train/test split.
     noise : float, optional
@@ -157,6 +176,8 @@ def load(
         return _load_generated(name, n_train or 1000, n_test or 1000, seed, noise)
     if name in _BUNDLED:
         return _load_bundled(name, n_train, n_test, seed)
+    if name in _TEXT:
+        return _load_text(name, n_train or 2000, n_test or 1000, seed)
     return _load_mnist1d(n_train or 4000, n_test or 1000, seed)
 
 
@@ -200,6 +221,88 @@ def _load_bundled(name: str, n_train: int | None, n_test: int | None, seed: int)
         f"{X.shape[1]} features, {len(names)} classes); stratified split with seed {seed}.",
         meta={"seed": seed},
     )
+
+
+def negation_label(words: list[str] | tuple[str, ...]) -> int:
+    """The rule that labels the synthetic text sets: 1 (positive) or 0 (negative).
+
+    A sentence holds one polarity word (from ``POSITIVE`` or ``NEGATIVE``) and one
+    negator (``NEGATORS``). Its label is the polarity word's, flipped when the negator
+    comes *before* it. The same words in another order can have the other label, so the
+    rule cannot be read off a bag of words.
+
+    Examples
+    --------
+    >>> negation_label("the plot was not good".split()), negation_label("good plot , not".split())
+    (0, 1)
+    """
+    polar = [i for i, w in enumerate(words) if w in POSITIVE or w in NEGATIVE]
+    negators = [i for i, w in enumerate(words) if w in NEGATORS]
+    if len(polar) != 1 or len(negators) != 1:
+        raise ValueError(f"a sentence needs exactly one polarity word and one negator; got {' '.join(words)!r}.")
+    positive = words[polar[0]] in POSITIVE
+    return int(positive != (negators[0] < polar[0]))
+
+
+def _load_text(name: str, n_train: int, n_test: int, seed: int) -> Dataset:
+    """Synthetic sentences of token ids, padded with 0 to a fixed length."""
+    (near, far), length = _TEXT[name]
+    rng = np.random.default_rng(seed)
+    ids = {w: i for i, w in enumerate(VOCABULARY)}
+    n, rows = n_train + n_test, np.arange(n_train + n_test)
+    distance = rng.integers(near, far + 1, size=n)  # 1: the two words are neighbours
+    size = rng.integers(np.maximum(distance + 3, length // 2), length + 1)  # words per sentence
+    X = rng.choice([ids[w] for w in FILLERS], size=(n, length))
+    X[np.arange(length) >= size[:, None]] = 0  # padding after the last word
+    first = (rng.random(n) * (size - distance)).astype(np.int64)  # where the pair starts
+    negator = rng.choice([ids[w] for w in NEGATORS], size=n)
+    polar = rng.choice([ids[w] for w in POSITIVE + NEGATIVE], size=n)
+    negated = rng.random(n) < 0.5  # the negator comes first and flips the polarity word
+    X[rows, first] = np.where(negated, negator, polar)
+    X[rows, first + distance] = np.where(negated, polar, negator)
+    y = (np.isin(polar, [ids[w] for w in POSITIVE]) != negated).astype(np.int64)  # = negation_label
+    return Dataset(
+        name=name, X_train=X[:n_train].astype(np.float32), y_train=y[:n_train],
+        X_test=X[n_train:].astype(np.float32), y_test=y[n_train:],
+        feature_names=tuple(f"w{i}" for i in range(length)), class_names=("negative", "positive"),
+        description="SYNTHETIC sentiment sentences (not real text): random filler words, one "
+        "polarity word and one negator; the label is the polarity word's, flipped when the "
+        f"negator comes before it. The two are {near} to {far} positions apart (1: neighbours). Token ids "
+        f"(see meta['vocabulary']), padded with 0 to length {length}; generated with seed {seed}.",
+        meta={"seed": seed, "vocabulary": VOCABULARY, "distance": (near, far)},
+    )
+
+
+def tokens_to_text(X: np.ndarray, vocabulary: tuple[str, ...] | list[str]) -> list[str]:
+    """Turn rows of token ids back into sentences, one string per row, padding dropped.
+
+    Useful to feed the text sets to scikit-learn's ``CountVectorizer`` (use
+    ``token_pattern=r"\\S+"`` to keep one-letter words such as "a").
+
+    Parameters
+    ----------
+    X : array of shape (n, length)
+        Token ids (integers, stored as any numeric dtype); 0 is padding.
+    vocabulary : sequence of str
+        The word of each id, e.g. ``Dataset.meta["vocabulary"]``.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> tokens_to_text(np.array([[5.0, 2.0, 0.0]]), ["<pad>", "not", "never", "good", "bad", "it"])
+    ['it never']
+    """
+    X = np.asarray(X)
+    if X.ndim != 2:
+        raise ValueError(f"X must be a 2-D array of token ids (n, length); got shape {X.shape}.")
+    ids = X.astype(np.int64)
+    if not np.array_equal(ids, X) or (ids < 0).any() or (ids >= len(vocabulary)).any():
+        raise ValueError(f"X must hold whole numbers from 0 to {len(vocabulary) - 1} (the vocabulary's ids).")
+    words = np.asarray(vocabulary, dtype=object)
+    return [" ".join(words[row[row > 0]]) for row in ids]
 
 
 def cache_dir() -> Path:

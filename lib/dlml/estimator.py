@@ -17,6 +17,7 @@ True
 
 from __future__ import annotations
 
+import math
 from typing import Callable
 
 import numpy as np
@@ -28,13 +29,25 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from torch import nn
 
 from dlml.device import pick_device
-from dlml.models import CNN1d, MLP, count_parameters
+from dlml.models import CNN1d, CNN2d, GRUClassifier, MLP, TextCNN, count_parameters
 from dlml.train import TrainConfig, fit, torch_threads
 
 MODULES: dict[str, Callable[..., nn.Module]] = {
     "mlp": lambda n_features, n_classes, **kw: MLP(n_features, n_outputs=n_classes, **kw),
     "cnn1d": lambda n_features, n_classes, **kw: CNN1d(n_features, n_outputs=n_classes, **kw),
+    "cnn2d": lambda n_features, n_classes, **kw: CNN2d(_image_side(n_features), n_outputs=n_classes, **kw),
+    # The text models need module_params={"vocab_size": ...}; the rows are padded token ids.
+    "textcnn": lambda n_features, n_classes, **kw: TextCNN(length=n_features, n_outputs=n_classes, **kw),
+    "gru": lambda n_features, n_classes, **kw: GRUClassifier(length=n_features, n_outputs=n_classes, **kw),
 }
+
+
+def _image_side(n_features: int) -> int:
+    """The side of a square image of ``n_features`` pixels (64 -> 8)."""
+    side = math.isqrt(n_features)
+    if side * side != n_features:
+        raise ValueError(f"cnn2d needs square images: n_features must be a perfect square; got {n_features}.")
+    return side
 
 
 class NeuralNetClassifier(ClassifierMixin, BaseEstimator):
@@ -42,8 +55,10 @@ class NeuralNetClassifier(ClassifierMixin, BaseEstimator):
 
     Parameters
     ----------
-    module : {"mlp", "cnn1d"} or callable
-        The network: a name from ``MODULES``, or a function
+    module : {"mlp", "cnn1d", "cnn2d", "textcnn", "gru"} or callable
+        The network: a name from ``MODULES`` (``"cnn2d"`` infers the image side from the
+        number of features; ``"textcnn"`` and ``"gru"`` need ``vocab_size`` in
+        ``module_params``), or a function
         ``(n_features, n_classes, **module_params) -> torch.nn.Module``.
     module_params : dict, optional
         Keyword arguments for the module, e.g. ``{"hidden": (64, 64)}`` for an MLP.

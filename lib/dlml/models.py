@@ -10,6 +10,10 @@ Examples
 torch.Size([5, 3])
 >>> CNN1d(40, 10)(torch.zeros(5, 40)).shape
 torch.Size([5, 10])
+>>> CNN2d(8, 10)(torch.zeros(5, 64)).shape  # 8 x 8 images, given as rows of 64 pixels
+torch.Size([5, 10])
+>>> TextCNN(20, 12, 2)(torch.ones(5, 12)).shape  # token ids, vocabulary of 20, length 12
+torch.Size([5, 2])
 """
 
 from __future__ import annotations
@@ -138,6 +142,140 @@ class CNN1d(nn.Module):
         _check_width(x, self.length, "CNN1d")
         h = self.features(x.unsqueeze(1))  # (batch, channels, reduced length)
         return self.head(h.flatten(1))
+
+
+class CNN2d(nn.Module):
+    """A small 2-D convolutional network for square grey-scale images given as flat rows.
+
+    Two blocks of (3 x 3 convolution, ReLU, 2 x 2 max pooling), then one linear layer: a
+    miniature of LeNet for images as small as scikit-learn's 8 x 8 digits.
+
+    Parameters
+    ----------
+    side : int
+        Width and height of the images; each input row holds ``side * side`` pixels.
+    n_outputs : int
+        Number of classes.
+    channels : sequence of int
+        Channels of each convolutional block; each block halves the side.
+    """
+
+    def __init__(self, side: int, n_outputs: int = 10, channels: Sequence[int] = (16, 32)) -> None:
+        super().__init__()
+        self.side = _positive_int("side", side)
+        _positive_int("n_outputs", n_outputs)
+        channels = tuple(_positive_int("each channel count", c) for c in channels)
+        if not channels or side < 2 ** len(channels):
+            raise ValueError(f"images of side {side} are too small for {len(channels)} pooling blocks.")
+        blocks: list[nn.Module] = []
+        in_channels, out_side = 1, side
+        for c in channels:
+            blocks += [nn.Conv2d(in_channels, c, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2)]
+            in_channels, out_side = c, out_side // 2
+        self.features = nn.Sequential(*blocks)
+        self.head = nn.Linear(in_channels * out_side * out_side, n_outputs)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Map images of shape (batch, side * side) to logits of shape (batch, n_outputs)."""
+        _check_width(x, self.side * self.side, "CNN2d")
+        h = self.features(x.view(-1, 1, self.side, self.side))  # (batch, channels, side', side')
+        return self.head(h.flatten(1))
+
+
+def _token_ids(x: torch.Tensor, length: int, vocab_size: int, model: str) -> torch.Tensor:
+    _check_width(x, length, model)
+    ids = x.long()
+    if not torch.equal(ids.to(x.dtype), x) or ids.min() < 0 or ids.max() >= vocab_size:
+        raise ValueError(f"{model} expects whole-number token ids from 0 to {vocab_size - 1}.")
+    return ids
+
+
+class TextCNN(nn.Module):
+    """A convolutional sentence classifier: word embeddings, 1-D convolutions, max pooling.
+
+    Each filter of width ``k`` reads ``k`` neighbouring words; the maximum over all
+    positions says whether its pattern occurs anywhere. That is Kim's (2014) model, in
+    miniature: a learned detector of n-grams with ``n`` up to the widest filter.
+
+    Parameters
+    ----------
+    vocab_size : int
+        Number of token ids; id 0 is padding.
+    length : int
+        Length of each (padded) input row of token ids.
+    n_outputs : int
+        Number of classes.
+    embedding_dim : int
+        Size of each word's learned vector.
+    channels : int
+        Filters of each width.
+    kernel_sizes : sequence of int
+        Filter widths, in words.
+    """
+
+    def __init__(
+        self,
+        vocab_size: int,
+        length: int,
+        n_outputs: int = 2,
+        embedding_dim: int = 16,
+        channels: int = 32,
+        kernel_sizes: Sequence[int] = (3, 4, 5),
+    ) -> None:
+        super().__init__()
+        self.vocab_size = _positive_int("vocab_size", vocab_size)
+        self.length = _positive_int("length", length)
+        _positive_int("n_outputs", n_outputs)
+        _positive_int("embedding_dim", embedding_dim)
+        _positive_int("channels", channels)
+        kernel_sizes = tuple(_positive_int("each kernel size", k) for k in kernel_sizes)
+        if not kernel_sizes or max(kernel_sizes) > length:
+            raise ValueError(f"kernel_sizes must be non-empty and at most length = {length}; got {kernel_sizes}.")
+        self.embed = nn.Embedding(vocab_size, embedding_dim, padding_idx=0)
+        self.convs = nn.ModuleList(nn.Conv1d(embedding_dim, channels, k) for k in kernel_sizes)
+        self.head = nn.Linear(channels * len(kernel_sizes), n_outputs)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Map token ids of shape (batch, length) to logits of shape (batch, n_outputs)."""
+        e = self.embed(_token_ids(x, self.length, self.vocab_size, "TextCNN")).transpose(1, 2)  # (batch, dim, length)
+        pooled = [torch.relu(conv(e)).amax(dim=2) for conv in self.convs]  # each (batch, channels)
+        return self.head(torch.cat(pooled, dim=1))
+
+
+class GRUClassifier(nn.Module):
+    """A recurrent sentence classifier: word embeddings, a GRU, its state after the last word.
+
+    The GRU (Cho et al., 2014) reads the words in order and carries a state from one to
+    the next, so it can relate words that are far apart. Rows are padded with 0 at the
+    end; the state is taken at each row's last non-padding word.
+
+    Parameters
+    ----------
+    vocab_size, length, n_outputs, embedding_dim
+        As in :class:`TextCNN`.
+    hidden : int
+        Size of the GRU's state.
+    """
+
+    def __init__(
+        self, vocab_size: int, length: int, n_outputs: int = 2, embedding_dim: int = 16, hidden: int = 32
+    ) -> None:
+        super().__init__()
+        self.vocab_size = _positive_int("vocab_size", vocab_size)
+        self.length = _positive_int("length", length)
+        _positive_int("n_outputs", n_outputs)
+        _positive_int("embedding_dim", embedding_dim)
+        _positive_int("hidden", hidden)
+        self.embed = nn.Embedding(vocab_size, embedding_dim, padding_idx=0)
+        self.gru = nn.GRU(embedding_dim, hidden, batch_first=True)
+        self.head = nn.Linear(hidden, n_outputs)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Map token ids of shape (batch, length) to logits of shape (batch, n_outputs)."""
+        ids = _token_ids(x, self.length, self.vocab_size, "GRUClassifier")
+        states, _ = self.gru(self.embed(ids))  # (batch, length, hidden)
+        last = (ids > 0).sum(dim=1).clamp(min=1) - 1  # index of each row's last word
+        return self.head(states[torch.arange(len(ids)), last])
 
 
 def count_parameters(model: nn.Module) -> int:

@@ -1,0 +1,94 @@
+import json
+import os
+
+import numpy as np
+import pytest
+import torch
+
+from dlml.distributed import DistConfig, command, launch, local_batch_size, main, parse_args, train
+
+# A problem small enough that two processes start, train and finish in a few seconds.
+TINY = DistConfig(data="moons", n_train=256, n_test=128, data_seed=0, model="mlp", width=16,
+                  epochs=4, batch_size=64, lr=0.05)
+
+
+def test_one_process_learns_and_repeats_itself():
+    a, b = train(TINY), train(TINY)
+    assert a.world_size == 1 and a.backend is None and a.device == "cpu"
+    assert len(a.train_loss) == len(a.epoch_seconds) == TINY.epochs
+    assert a.train_loss[-1] < a.train_loss[0] and a.test_accuracy > 0.8
+    assert a.train_loss == b.train_loss
+    assert all(torch.equal(p, q) for p, q in zip(a.model.state_dict().values(), b.model.state_dict().values()))
+    assert a.n_parameters == 2 * 16 + 16 + 16 * 16 + 16 + 16 * 2 + 2
+    assert "model" not in a.to_dict() and json.loads(json.dumps(a.to_dict()))["config"]["width"] == 16
+
+
+def test_two_processes_compute_what_one_process_computes(tmp_path):
+    """The same global batch split over two ranks: the same steps, up to rounding."""
+    weights = tmp_path / "weights.pt"
+    two = launch(TINY, nproc=2, save=weights, timeout=120)
+    one = train(TINY)
+    assert two["world_size"] == 2 and two["backend"] == "gloo" and two["device"] == "cpu"
+    assert two["config"] == one.config and two["n_parameters"] == one.n_parameters
+    assert len(two["train_loss"]) == len(two["epoch_seconds"]) == TINY.epochs
+    assert two["launch_seconds"] > two["wall_seconds"] > 0
+    np.testing.assert_allclose(two["train_loss"], one.train_loss, rtol=1e-5)
+    state = torch.load(weights)
+    for name, value in one.model.state_dict().items():
+        torch.testing.assert_close(state[name], value, rtol=1e-5, atol=1e-6)
+    assert two["test_accuracy"] == pytest.approx(one.test_accuracy, abs=1 / TINY.n_test)
+
+
+def test_without_torchrun_the_script_trains_in_one_process(tmp_path, monkeypatch):
+    for name in ("RANK", "WORLD_SIZE"):
+        monkeypatch.delenv(name, raising=False)
+    out = tmp_path / "deep" / "result.json"
+    argv = ["--data", "moons", "--n-train", "128", "--n-test", "64", "--data-seed", "0", "--model", "mlp",
+            "--width", "8", "--epochs", "2", "--batch-size", "32", "--out", str(out)]
+    assert main(argv) == 0
+    result = json.loads(out.read_text())
+    assert result["world_size"] == 1 and len(result["train_loss"]) == 2 and 0 <= result["test_accuracy"] <= 1
+
+
+def test_command_line_round_trip():
+    argv = command(TINY, nproc=2, out="r.json", python="python")
+    assert argv[:7] == ["python", "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2",
+                        "-m", "dlml.distributed"]
+    config, out, save = parse_args(argv[7:])
+    assert config == TINY and str(out) == "r.json" and save is None
+    assert "--width" not in command(DistConfig(), python="python")  # None means the model's default
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"data": "imagenet"}, "data must be one of"),
+    ({"model": "resnet"}, r"model must be one of \('mlp', 'cnn1d'\); got 'resnet'"),
+    ({"optimiser": "lbfgs"}, "optimiser must be one of"),
+    ({"epochs": 0}, "epochs must be a positive integer; got 0"),
+    ({"batch_size": 2.5}, "batch_size must be a positive integer"),
+    ({"width": -3}, "width must be a positive integer"),
+    ({"seed": -1}, "seed must be a non-negative integer"),
+    ({"lr": float("nan")}, "lr must be a positive number"),
+    ({"n_train": 50, "batch_size": 64}, r"batch_size \(64\) must not exceed n_train \(50\)"),
+])
+def test_bad_settings_are_explained(changes, message):
+    with pytest.raises(ValueError, match=message):
+        DistConfig(**changes)
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--epochs", "0"], "epochs must be a positive integer; got 0"),
+    (["--model", "resnet"], "model must be one of"),
+    (["--lr", "fast"], "argument --lr: invalid float value: 'fast'"),
+])
+def test_bad_command_lines_exit_with_a_message(argv, message, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        parse_args(argv)
+    assert exit_info.value.code == 2 and message in capsys.readouterr().err
+
+
+def test_a_global_batch_must_split_evenly():
+    assert local_batch_size(96, 3) == 32
+    with pytest.raises(ValueError, match=r"batch_size \(100\) must be a multiple of the world size \(3\)"):
+        local_batch_size(100, 3)
+    with pytest.raises(ValueError, match="nproc must be a positive integer; got 0"):
+        command(TINY, nproc=0)
