@@ -85,6 +85,26 @@ def test_notebook_is_stored_executed_in_order_without_errors(path):
     assert counts == list(range(counts[0], counts[0] + len(counts))), "cells were executed out of order"
     assert not [o for c in code for o in c.outputs if o.output_type == "error"]
     assert not any("execution" in c.metadata for c in code), "cell timings were recorded"
+    record = nb.metadata.get("dlml", {}).get("execution", {})
+    assert {"date", "seconds", "cpu", "cores", "threads", "device"} <= set(record), (
+        "no execution record in the metadata (the execution-statistics page needs it): run `make execute`")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_figures_have_an_opaque_white_background(path):
+    """Readable in the site's dark mode: a figure must not be transparent."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if "image/png" in out.get("data", {}):
+                image = Image.open(io.BytesIO(base64.b64decode(out["data"]["image/png"]))).convert("RGBA")
+                corners = [image.getpixel((x, y)) for x in (0, image.width - 1) for y in (0, image.height - 1)]
+                assert all(c == (255, 255, 255, 255) for c in corners), f"{cell.source[:60]!r}: corners {corners}"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

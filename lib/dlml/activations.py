@@ -25,6 +25,7 @@ from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 from torch import nn
 
+from dlml.checks import as_matrix
 from dlml.models import MLP
 
 
@@ -46,22 +47,10 @@ def _expected_width(model: nn.Module, layers: nn.Sequential) -> int | None:
     return first.in_features if isinstance(first, nn.Linear) else None
 
 
-def _as_matrix(X, width: int | None) -> np.ndarray:
-    if isinstance(X, torch.Tensor):
-        X = X.detach().cpu().numpy()
-    try:
-        X = np.asarray(X, dtype=np.float32)
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"X must be an array of numbers; could not convert it: {error}") from None
-    if X.ndim != 2:
-        raise ValueError(f"X must be a 2-D array of shape (n_examples, n_features); got shape {X.shape}.")
-    if X.shape[0] == 0:
-        raise ValueError("X is empty (0 examples); pass at least one row.")
+def _as_matrix(X, width: int | None, name: str = "X") -> np.ndarray:
+    X = as_matrix(X, name)
     if width is not None and X.shape[1] != width:
-        raise ValueError(f"the model expects {width} features per example; X has {X.shape[1]}.")
-    if not np.all(np.isfinite(X)):
-        bad = int(np.sum(~np.isfinite(X)))
-        raise ValueError(f"X contains {bad} NaN or infinite value(s); clean or impute them first.")
+        raise ValueError(f"the model expects {width} features per example; {name} has {X.shape[1]}.")
     return X
 
 
@@ -137,10 +126,7 @@ def layer_outputs(model: nn.Module, X) -> list[np.ndarray]:
 
 
 def _probe_part(name: str, H, y) -> tuple[np.ndarray, np.ndarray]:
-    try:
-        H = _as_matrix(H, None)
-    except ValueError as error:  # the same checks as for X, named after this argument
-        raise ValueError(str(error).replace("X ", f"H_{name} ", 1)) from None
+    H = _as_matrix(H, None, name=f"H_{name}")
     y = np.asarray(y)
     if y.ndim != 1 or len(y) != len(H):
         raise ValueError(f"y_{name} must be 1-D with one label per row of H_{name} ({len(H)}); got shape {y.shape}.")

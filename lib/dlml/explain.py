@@ -34,6 +34,8 @@ from scipy.stats import rankdata
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor, export_text
 from torch import nn
 
+from dlml.checks import as_matrix
+
 
 def _as_module(model) -> nn.Module:
     if isinstance(model, nn.Module):
@@ -47,20 +49,7 @@ def _as_module(model) -> nn.Module:
 
 
 def _as_inputs(X, name: str = "X") -> np.ndarray:
-    if isinstance(X, torch.Tensor):
-        X = X.detach().cpu().numpy()
-    try:
-        X = np.asarray(X, dtype=np.float32)
-    except (TypeError, ValueError) as error:
-        raise TypeError(f"{name} must be an array of numbers; could not convert it: {error}") from None
-    if X.ndim != 2:
-        raise ValueError(f"{name} must be a 2-D array of shape (n_examples, n_features); got shape {X.shape}.")
-    if X.shape[0] == 0:
-        raise ValueError(f"{name} is empty (0 examples); pass at least one row.")
-    if not np.all(np.isfinite(X)):
-        bad = int(np.sum(~np.isfinite(X)))
-        raise ValueError(f"{name} contains {bad} NaN or infinite value(s); clean or impute them first.")
-    return X
+    return as_matrix(X, name, conversion_error=TypeError)
 
 
 def _check_width(module: nn.Module, X: np.ndarray) -> None:

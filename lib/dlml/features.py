@@ -21,6 +21,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from dlml.checks import as_matrix
+
 # Each group of features, in the order signal_features returns them.
 GROUPS = ("stats", "quantiles", "fft", "autocorr", "peaks", "aligned")
 
@@ -118,18 +120,9 @@ def signal_features(X, groups: Sequence[str] | None = None) -> tuple[np.ndarray,
     >>> [names[i] for i in F.argmax(axis=1)]
     ['fft3', 'fft3']
     """
-    try:
-        X = np.asarray(X, dtype=np.float64)
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"X must be an array of numbers; could not convert it: {error}") from None
-    if X.ndim != 2:
-        raise ValueError(f"X must be a 2-D array of shape (n_signals, length); got shape {X.shape}.")
-    if X.shape[0] == 0:
-        raise ValueError("X is empty (0 signals); pass at least one row.")
+    X = as_matrix(X, rows="signals", columns="length", dtype=np.float64)
     if X.shape[1] < 4:
         raise ValueError(f"each signal must have at least 4 samples; got length {X.shape[1]}.")
-    if not np.all(np.isfinite(X)):
-        raise ValueError(f"X contains {int(np.sum(~np.isfinite(X)))} NaN or infinite value(s); clean them first.")
     groups = GROUPS if groups is None else groups
     if isinstance(groups, str):
         raise ValueError(f"groups must be a sequence of names such as [{groups!r}], not a string.")
