@@ -109,6 +109,22 @@ def test_notebook_page_shows_its_figures(browser, site, page):
     assert all(alt.strip() for _, _, alt in figures), f"{page}: a figure without alt text"
 
 
+@pytest.mark.parametrize("page", NOTEBOOK_PAGES)
+def test_launch_and_download_buttons_point_at_this_notebook(browser, site, page):
+    base, _ = site
+    repo = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"].removeprefix("https://github.com/")
+    open_page(browser, f"{base}/{page}.html")
+    hrefs = browser.execute_script("return Array.from(document.querySelectorAll('a[href]'), a => a.href)")
+    expected = {
+        "Colab": f"https://colab.research.google.com/github/{repo}/blob/main/{page}.ipynb",
+        "Binder": f"https://mybinder.org/v2/gh/{repo}/main?urlpath=lab/tree/{page}.ipynb",
+        "download": f"{base}/_sources/{page}.ipynb",
+    }
+    for button, url in expected.items():
+        assert url in hrefs, f"{page}: no {button} button pointing at {url}"
+    assert (SITE / "_sources" / f"{page}.ipynb").exists()
+
+
 def test_search_finds_a_glossary_term(browser, site):
     base, _ = site
     open_page(browser, f"{base}/search.html?q={GLOSSARY_TERM}")
