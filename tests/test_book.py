@@ -84,6 +84,8 @@ def test_notebook_is_stored_executed_in_order_without_errors(path):
     assert None not in counts, "run `make execute`: some cells have never been executed"
     assert counts == list(range(counts[0], counts[0] + len(counts))), "cells were executed out of order"
     assert not [o for c in code for o in c.outputs if o.output_type == "error"]
+    stderr = [o.text for c in code for o in c.outputs if o.get("name") == "stderr"]
+    assert not stderr, f"a warning was stored (it holds this machine's paths, so nbval fails elsewhere): {stderr[0][:200]}"
     assert not any("execution" in c.metadata for c in code), "cell timings were recorded"
     record = nb.metadata.get("dlml", {}).get("execution", {})
     assert {"date", "seconds", "cpu", "cores", "threads", "device"} <= set(record), (

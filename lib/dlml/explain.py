@@ -26,13 +26,20 @@ Examples
 from __future__ import annotations
 
 import copy
+import warnings
 
 import numpy as np
 import torch
-from captum.attr import IntegratedGradients, Saliency
 from scipy.stats import rankdata
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor, export_text
 from torch import nn
+from tqdm import TqdmWarning
+
+with warnings.catch_warnings():
+    # captum imports tqdm.auto, which warns in a notebook without ipywidgets (and the
+    # warning, with its file path, would land in the stored outputs); no bar is used here.
+    warnings.simplefilter("ignore", TqdmWarning)
+    from captum.attr import IntegratedGradients, Saliency
 
 from dlml.checks import as_matrix
 
