@@ -86,8 +86,12 @@ def bare_loop(X: np.ndarray, y: np.ndarray, epochs: int, batch_size: int, lr: fl
     return model
 
 
-def estimator_overhead(repeats: int = 5) -> dict:
-    """Median seconds of 1,200 Adam steps (30 epochs x 40 batches of 100) on MNIST-1D."""
+def estimator_overhead(repeats: int = 11) -> dict:
+    """Fastest of ``repeats`` timings of 1,200 Adam steps (30 epochs x 40 batches of 100) on MNIST-1D.
+
+    The fastest run is the one least disturbed by the rest of the machine; with the median
+    of five, the overhead of a 0.6 s fit swung between -4 % and +17 % on a 2-core VM.
+    """
     ds = data.load("mnist1d", seed=42)
     settings = dict(epochs=30, batch_size=100, lr=1e-3, seed=0)
     bare, wrapped = [], []
@@ -103,7 +107,7 @@ def estimator_overhead(repeats: int = 5) -> dict:
             start = time.perf_counter()
             clf.fit(ds.X_train, ds.y_train)
             wrapped.append(time.perf_counter() - start)
-    b, w = statistics.median(bare), statistics.median(wrapped)
+    b, w = min(bare), min(wrapped)
     return {"steps": 1200, "bare_loop_seconds": round(b, 3), "estimator_seconds": round(w, 3),
             "overhead": round(w / b - 1, 3), "within_target": w / b - 1 <= OVERHEAD_TARGET}
 
