@@ -16,6 +16,25 @@ import numpy as np
 import torch
 
 
+def positive_int(name: str, value: object) -> int:
+    """``value`` as an ``int`` if it is a whole number of at least 1, else a ValueError.
+
+    Booleans are refused although Python counts them as integers.
+
+    Examples
+    --------
+    >>> positive_int("epochs", 3)
+    3
+    >>> positive_int("epochs", 0)
+    Traceback (most recent call last):
+        ...
+    ValueError: epochs must be a positive integer; got 0.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be a positive integer; got {value!r}.")
+    return int(value)
+
+
 def as_matrix(
     X,
     name: str = "X",

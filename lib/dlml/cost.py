@@ -30,16 +30,12 @@ import torch
 from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 
+from dlml.checks import positive_int
 from dlml.device import pick_device
 
 CLOCKS = ("process", "wall")  # CPU time of this process (all its threads), or elapsed time
 _TIMERS = {"process": time.process_time, "wall": time.perf_counter}
 
-
-def _positive_int(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer; got {value!r}.")
-    return int(value)
 
 
 def _timer(clock: str) -> Callable[[], float]:
@@ -177,7 +173,7 @@ def latency(estimator, X, *, batch_size: int = 1, repeats: int = 20, clock: str 
     """
     if not hasattr(estimator, "predict"):
         raise TypeError(f"estimator must have a predict method; got {type(estimator).__name__}.")
-    batch_size, repeats = _positive_int("batch_size", batch_size), _positive_int("repeats", repeats)
+    batch_size, repeats = positive_int("batch_size", batch_size), positive_int("repeats", repeats)
     now = _timer(clock)
     X = _rows(X)
     if batch_size > len(X):
@@ -274,7 +270,7 @@ def matmul_gflops(n: int = 1024, device: str | None = "cpu", repeats: int = 5,
     >>> matmul_gflops(64, "cpu", repeats=2) > 0
     True
     """
-    n, repeats = _positive_int("n", n), _positive_int("repeats", repeats)
+    n, repeats = positive_int("n", n), positive_int("repeats", repeats)
     if not (isinstance(dtype, torch.dtype) and dtype.is_floating_point):
         raise ValueError(f"dtype must be a floating-point torch.dtype; got {dtype!r}.")
     where = pick_device(device)

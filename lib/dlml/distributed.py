@@ -40,6 +40,7 @@ import torch.distributed as dist
 from torch import nn
 from torch.nn import functional as F
 
+from dlml.checks import positive_int
 from dlml.data import NAMES, load
 from dlml.device import pick_device
 from dlml.models import MLP, CNN1d, count_parameters
@@ -49,10 +50,6 @@ MODELS = ("mlp", "cnn1d")
 OPTIMISERS = ("sgd", "adam")
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
-
-def _positive_int(name: str, value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer; got {value!r}.")
 
 
 @dataclass(frozen=True)
@@ -79,9 +76,9 @@ class DistConfig:
         if self.optimiser not in OPTIMISERS:
             raise ValueError(f"optimiser must be one of {OPTIMISERS}; got {self.optimiser!r}.")
         for name in ("n_train", "n_test", "epochs", "batch_size"):
-            _positive_int(name, getattr(self, name))
+            positive_int(name, getattr(self, name))
         if self.width is not None:
-            _positive_int("width", self.width)
+            positive_int("width", self.width)
         for name in ("seed", "data_seed"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
@@ -154,8 +151,8 @@ def local_batch_size(batch_size: int, world_size: int) -> int:
     >>> local_batch_size(100, 2)
     50
     """
-    _positive_int("batch_size", batch_size)
-    _positive_int("world_size", world_size)
+    positive_int("batch_size", batch_size)
+    positive_int("world_size", world_size)
     if batch_size % world_size:
         raise ValueError(f"batch_size ({batch_size}) must be a multiple of the world size ({world_size}), "
                          "so that every rank gets the same share of each batch.")
@@ -317,7 +314,7 @@ def command(config: DistConfig, nproc: int = 2, out: str | Path = "result.json",
     >>> " ".join(command(DistConfig(epochs=3), 2, python="python")[:7])
     'python -m torch.distributed.run --standalone --nproc_per_node=2 -m dlml.distributed'
     """
-    _positive_int("nproc", nproc)
+    positive_int("nproc", nproc)
     args = []
     for f in fields(DistConfig):
         value = getattr(config, f.name)
@@ -340,7 +337,7 @@ def launch(config: DistConfig, nproc: int = 2, *, save: str | Path | None = None
     RuntimeError
         If the job fails; the message ends with the tail of its output.
     """
-    _positive_int("nproc", nproc)
+    positive_int("nproc", nproc)
     if pick_device().type == "cuda" and torch.cuda.device_count() < nproc:
         raise ValueError(f"nproc={nproc} processes need {nproc} GPUs (one each); this machine has "
                          f"{torch.cuda.device_count()}. Set DLML_DEVICE=cpu to run them on CPU cores.")

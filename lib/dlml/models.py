@@ -23,13 +23,10 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
+from dlml.checks import positive_int
+
 ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid, "gelu": nn.GELU}
 
-
-def _positive_int(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{name} must be a positive integer; got {value!r}.")
-    return value
 
 
 def _check_width(x: torch.Tensor, expected: int, model: str) -> None:
@@ -65,9 +62,9 @@ class MLP(nn.Module):
         dropout: float = 0.0,
     ) -> None:
         super().__init__()
-        self.n_inputs = _positive_int("n_inputs", n_inputs)
-        _positive_int("n_outputs", n_outputs)
-        hidden = tuple(_positive_int("each hidden width", h) for h in hidden)
+        self.n_inputs = positive_int("n_inputs", n_inputs)
+        positive_int("n_outputs", n_outputs)
+        hidden = tuple(positive_int("each hidden width", h) for h in hidden)
         if activation not in ACTIVATIONS:
             raise ValueError(f"activation must be one of {tuple(ACTIVATIONS)}; got {activation!r}.")
         if not 0.0 <= dropout < 1.0:
@@ -117,11 +114,11 @@ class CNN1d(nn.Module):
         kernel_size: int = 5,
     ) -> None:
         super().__init__()
-        self.length = _positive_int("length", length)
-        _positive_int("n_outputs", n_outputs)
-        _positive_int("channels", channels)
-        _positive_int("n_layers", n_layers)
-        _positive_int("kernel_size", kernel_size)
+        self.length = positive_int("length", length)
+        positive_int("n_outputs", n_outputs)
+        positive_int("channels", channels)
+        positive_int("n_layers", n_layers)
+        positive_int("kernel_size", kernel_size)
         convs: list[nn.Module] = []
         in_channels, out_length = 1, self.length
         for i in range(n_layers):
@@ -162,9 +159,9 @@ class CNN2d(nn.Module):
 
     def __init__(self, side: int, n_outputs: int = 10, channels: Sequence[int] = (16, 32)) -> None:
         super().__init__()
-        self.side = _positive_int("side", side)
-        _positive_int("n_outputs", n_outputs)
-        channels = tuple(_positive_int("each channel count", c) for c in channels)
+        self.side = positive_int("side", side)
+        positive_int("n_outputs", n_outputs)
+        channels = tuple(positive_int("each channel count", c) for c in channels)
         if not channels or side < 2 ** len(channels):
             raise ValueError(f"images of side {side} are too small for {len(channels)} pooling blocks.")
         blocks: list[nn.Module] = []
@@ -223,12 +220,12 @@ class TextCNN(nn.Module):
         kernel_sizes: Sequence[int] = (3, 4, 5),
     ) -> None:
         super().__init__()
-        self.vocab_size = _positive_int("vocab_size", vocab_size)
-        self.length = _positive_int("length", length)
-        _positive_int("n_outputs", n_outputs)
-        _positive_int("embedding_dim", embedding_dim)
-        _positive_int("channels", channels)
-        kernel_sizes = tuple(_positive_int("each kernel size", k) for k in kernel_sizes)
+        self.vocab_size = positive_int("vocab_size", vocab_size)
+        self.length = positive_int("length", length)
+        positive_int("n_outputs", n_outputs)
+        positive_int("embedding_dim", embedding_dim)
+        positive_int("channels", channels)
+        kernel_sizes = tuple(positive_int("each kernel size", k) for k in kernel_sizes)
         if not kernel_sizes or max(kernel_sizes) > length:
             raise ValueError(f"kernel_sizes must be non-empty and at most length = {length}; got {kernel_sizes}.")
         self.embed = nn.Embedding(vocab_size, embedding_dim, padding_idx=0)
@@ -261,11 +258,11 @@ class GRUClassifier(nn.Module):
         self, vocab_size: int, length: int, n_outputs: int = 2, embedding_dim: int = 16, hidden: int = 32
     ) -> None:
         super().__init__()
-        self.vocab_size = _positive_int("vocab_size", vocab_size)
-        self.length = _positive_int("length", length)
-        _positive_int("n_outputs", n_outputs)
-        _positive_int("embedding_dim", embedding_dim)
-        _positive_int("hidden", hidden)
+        self.vocab_size = positive_int("vocab_size", vocab_size)
+        self.length = positive_int("length", length)
+        positive_int("n_outputs", n_outputs)
+        positive_int("embedding_dim", embedding_dim)
+        positive_int("hidden", hidden)
         self.embed = nn.Embedding(vocab_size, embedding_dim, padding_idx=0)
         self.gru = nn.GRU(embedding_dim, hidden, batch_first=True)
         self.head = nn.Linear(hidden, n_outputs)
