@@ -2,7 +2,29 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-from-lock
+
+# PyTorch (pinned in requirements.lock) is installed first, from where its build fits:
+# TORCH=cpu, the default, takes PyTorch's CPU build on Linux (PyPI's Linux wheel is a
+# multi-GB CUDA build) and PyPI's wheel on macOS; TORCH=cuda takes PyPI's CUDA build.
+TORCH         ?= cpu
+TORCH_VERSION := $(shell sed -n 's/^torch==//p' requirements.lock)
+ifeq ($(TORCH),cpu)
+  ifeq ($(shell uname -s),Linux)
+    TORCH_INSTALL := --no-deps --index-url https://download.pytorch.org/whl/cpu torch==$(TORCH_VERSION)+cpu
+  else
+    TORCH_INSTALL := --no-deps torch==$(TORCH_VERSION)
+  endif
+else ifeq ($(TORCH),cuda)
+  TORCH_INSTALL := torch==$(TORCH_VERSION)
+else
+  $(error TORCH must be cpu or cuda; got '$(TORCH)')
+endif
+STAMP := $(VENV)/.installed-from-lock-torch-$(TORCH)
+
+# Which level of the book's guarantee `make test` checks the notebooks at: auto (the
+# reference level where this machine made the stored outputs, else everywhere),
+# reference (strict nbval) or everywhere (verdicts, glued numbers, figures in tolerance).
+GUARANTEE ?= auto
 
 # Stored outputs are made on the CPU, one thread, no progress bars, offline.
 RUN_ENV := DLML_DEVICE=cpu DLML_PROGRESS=0 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 \
@@ -21,28 +43,36 @@ help:  ## list the commands
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required; got " + sys.version.split()[0] + ". Use make PYTHON=python3.11 ...")'
 	$(PYTHON) -m venv $(VENV)
+	@# Switching between TORCH=cpu and TORCH=cuda replaces the installed build of torch.
+	if ls $(VENV)/.installed-from-lock* 2>/dev/null | grep -qv -- '-torch-$(TORCH)$$'; then \
+	  $(BIN)/python -m pip uninstall --quiet --yes torch; fi
+	rm -f $(VENV)/.installed-from-lock*
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check $(TORCH_INSTALL)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
-setup: $(STAMP)  ## create .venv with the exact versions of requirements.lock
+setup: $(STAMP)  ## create .venv with the exact versions of requirements.lock (TORCH=cpu|cuda)
 
 book: $(STAMP)  ## build the website from the stored, tested notebook outputs
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "The book is at $(CURDIR)/_build/html/index.html"
 
-test: $(STAMP) browser  ## unit tests, nbval on every notebook, the -W book build, the site in a browser
+test: $(STAMP) browser  ## unit tests, every notebook re-executed and checked, the -W book build, the site in a browser
+	@# The online step of the test that runs a notebook alone from the dlml wheel, offline.
+	$(BIN)/python scripts/wheelhouse.py
 	$(BIN)/python -m pytest -n 2 lib tests
 	@# One notebook at a time, with both cores and two threads (the stored outputs were
 	@# made with one): a notebook whose outputs depend on the thread count fails here.
-	$(BIN)/python -m pytest notebooks
+	@# The run's header says which level of the guarantee applies, and why.
+	DLML_GUARANTEE=$(GUARANTEE) $(BIN)/python -m pytest notebooks
 	$(MAKE) --no-print-directory book
 	$(BIN)/python scripts/check_site.py
-	CHROMIUM=$(CHROMIUM) CHROMEDRIVER=$(CHROMEDRIVER) $(BIN)/python -m pytest -p no:xdist tests/browser
+	CHROMIUM="$(CHROMIUM)" CHROMEDRIVER="$(CHROMEDRIVER)" $(BIN)/python -m pytest -p no:xdist tests/browser
 	@echo "Screenshots of the site are in $(CURDIR)/_build/screenshots/"
 
 browser:  ## install Debian's chromium and chromium-driver for the browser test, if missing
-	@if [ ! -x $(CHROMIUM) ] || [ ! -x $(CHROMEDRIVER) ]; then \
+	@if [ ! -x "$(CHROMIUM)" ] || [ ! -x "$(CHROMEDRIVER)" ]; then \
 	  echo "Installing Debian's chromium and chromium-driver for the browser test of the site"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium chromium-driver; \
 	fi
@@ -62,6 +92,7 @@ gpu-check: $(STAMP)  ## on a machine with CUDA: device selection and the pilot n
 
 lock:  ## re-resolve requirements.lock from requirements.in (maintainers only)
 	rm -rf /tmp/dlml-lock && $(PYTHON) -m venv /tmp/dlml-lock
+	/tmp/dlml-lock/bin/python -m pip install --quiet $(TORCH_INSTALL)
 	/tmp/dlml-lock/bin/python -m pip install --quiet -r requirements.in
 	/tmp/dlml-lock/bin/python -m pip freeze --exclude-editable | sed 's/+cpu$$//' > requirements.lock
 	$(BIN)/python scripts/sync_environment.py

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import shutil
 import statistics
 import sys
@@ -35,10 +34,11 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from execute import execute  # noqa: E402
 
-from dlml import __version__, data  # noqa: E402
+from dlml import data  # noqa: E402
 from dlml.compare import compare  # noqa: E402
 from dlml.estimator import NeuralNetClassifier, mnist1d_cnn  # noqa: E402
 from dlml.models import MLP  # noqa: E402
+from dlml.report import platform_record  # noqa: E402
 
 NOTEBOOK_BUDGET_S, CNN_BUDGET_S, CNN_TARGET, OVERHEAD_TARGET = 90.0, 30.0, 0.94, 0.10
 
@@ -113,16 +113,8 @@ def estimator_overhead(repeats: int = 11) -> dict:
 
 
 def machine() -> dict:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
-            "torch": torch.__version__, "dlml": __version__,
+    """The platform the timings were measured on (as recorded in executed notebooks)."""
+    return {**platform_record(), "cores": os.cpu_count(),
             "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "unset")}
 
 

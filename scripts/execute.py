@@ -12,7 +12,6 @@ Each executed notebook records when, how long and on what it ran in its metadata
 from __future__ import annotations
 
 import os
-import platform
 import sys
 import time
 from datetime import datetime, timezone
@@ -21,7 +20,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from dlml.report import environment
+from dlml.report import environment, platform_record
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -42,29 +41,19 @@ def execute(path: Path, timeout: int = 600) -> float:
     return seconds
 
 
-def cpu_name() -> str:
-    """The processor's model name (Linux), or what the platform module knows."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
 def execution_record(seconds: float) -> dict:
-    """When, how long and on what a notebook was executed."""
-    env = environment()
+    """When, how long and on what a notebook was executed.
+
+    ``platform`` (:func:`dlml.report.platform_record`) identifies the reference platform:
+    `make test` compares outputs exactly only on a machine with the same record.
+    """
     return {
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "seconds": round(seconds, 1),
-        "cpu": cpu_name(),
         "cores": os.cpu_count(),
         "threads": os.environ.get("OMP_NUM_THREADS", "default"),
-        "device": env["device"],
-        "python": env["python"],
-        "torch": env["torch"],
+        "device": environment()["device"],
+        "platform": platform_record(),
     }
 
 

@@ -88,8 +88,31 @@ def test_notebook_is_stored_executed_in_order_without_errors(path):
     assert not stderr, f"a warning was stored (it holds this machine's paths, so nbval fails elsewhere): {stderr[0][:200]}"
     assert not any("execution" in c.metadata for c in code), "cell timings were recorded"
     record = nb.metadata.get("dlml", {}).get("execution", {})
-    assert {"date", "seconds", "cpu", "cores", "threads", "device"} <= set(record), (
+    assert {"date", "seconds", "cores", "threads", "device", "platform"} <= set(record), (
         "no execution record in the metadata (the execution-statistics page needs it): run `make execute`")
+    assert {"python", "cpu", "cpu_capability", "blas", "packages", "packages_sha256"} <= set(record["platform"]), (
+        "the record does not identify the reference platform: run `make execute`")
+
+
+# What only describes the machine that ran a notebook belongs in its metadata: in an
+# output it would fail every other machine's comparison and say nothing to a reader.
+MACHINE_SPECIFIC = {
+    "a Python patch release": re.compile(r"(?i)python\W+3\.\d+\.\d+"),
+    "a build tag of torch": re.compile(r"\b2\.\d+\.\d+\+(cpu|cu\d+|rocm[\d.]+)\b"),
+    "a path of this machine": re.compile(r"(/work/|/home/|/root/|/tmp/|/Users/|site-packages|\\Users\\)"),
+    "a CPU model": re.compile(r"Xeon|EPYC|Ryzen|Core\(TM\)|Apple M\d|AuthenticAMD|GenuineIntel"),
+}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_stored_outputs_do_not_name_the_machine(path):
+    nb = nbformat.read(path, as_version=4)
+    texts = [o.get("text", "") if o.get("output_type") == "stream" else
+             "\n".join(v for k, v in o.get("data", {}).items() if isinstance(v, str) and not k.startswith("image/"))
+             for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    for what, pattern in MACHINE_SPECIFIC.items():
+        found = [m.group(0) for t in texts for m in [pattern.search(t)] if m]
+        assert not found, f"an output names {what} ({found[0]!r}); print it in the metadata instead"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

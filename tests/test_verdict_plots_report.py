@@ -57,3 +57,69 @@ def test_report_names_device_and_versions():
     info = report.environment("cpu")
     assert info["device"] == "cpu" and info["torch"].startswith("2.13.0")
     assert report.describe("cpu").splitlines()[0].split() == ["device", "cpu"]
+
+
+def test_figure_data_records_lines_scatters_bars_and_images_rounded():
+    import matplotlib.pyplot as plt
+
+    fig, (a, b) = plt.subplots(1, 2)
+    a.plot([0, 1], [0.123456, 2.0], label="curve")
+    a.scatter(np.arange(20), np.arange(20) * 1.5, label="dots")
+    a.scatter([], [])
+    a.set(title="Accuracy, 95.6 %", xlabel="epoch", ylabel="accuracy (%)", yscale="log")
+    b.bar(["a", "b"], [3.0, 4.0])
+    b.imshow(np.arange(6.0).reshape(2, 3))
+    b.text(0, 0, "note")
+    axes = plots.figure_data(fig)["axes"]
+    plt.close(fig)
+    assert axes[0]["title"] == "Accuracy, 95.6 %" and axes[0]["scales"] == ["linear", "log"]
+    line, dots, empty = axes[0]["artists"]
+    assert line == {"line": "curve", "n": 2, "x": [0.0, 1.0], "y": [0.123, 2.0]}
+    assert dots == {"points": "dots", "n": 20, "x": [0.0, 9.5, 19.0], "y": [0.0, 14.2, 28.5]}  # min, mean, max
+    assert empty == {"points": "", "n": 0}
+    bars, image = axes[1]["artists"]
+    assert bars["bars"] == 2 and bars["y_height"] == [3.0, 4.0]
+    assert image["image"] == [2, 3] and image["v"] == [0.0, 1.0, 2.0, 3.0, 4.0, 5.0]
+    assert axes[1]["texts"] == ["note"]
+
+
+def test_figure_data_masks_what_a_clock_measured():
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    ax.bar(["CNN", "forest"], [2.5, 9.1])
+    ax.set(xlabel="model", ylabel="CPU time to fit (s, log scale)")
+    bars = plots.figure_data(fig)["axes"][0]["artists"][0]
+    plt.close(fig)
+    assert bars["y"] == "clock" and bars["y_height"] == "clock" and bars["x"] == [-0.4, 0.6]
+    assert plots.figure_text(fig).startswith("<Figure: 1 axes; plotted data, rounded>\n{")
+
+
+@pytest.mark.parametrize("fig, digits, message", [
+    ("not a figure", 3, "fig must be a matplotlib Figure; got str"),
+    (None, 0, "digits must be an integer from 1 to 15; got 0"),
+])
+def test_figure_data_rejects_bad_input(fig, digits, message):
+    import matplotlib.pyplot as plt
+
+    figure = plt.figure() if fig is None else fig
+    with pytest.raises((TypeError, ValueError), match=message):
+        plots.figure_data(figure, digits=digits)
+    plt.close("all")
+
+
+def test_platform_record_identifies_what_changes_arithmetic(monkeypatch):
+    record = report.platform_record()
+    assert record["python"].count(".") == 2 and record["packages"]["torch"].startswith("2.13.0")
+    import torch
+
+    assert record["cpu_capability"] == torch.backends.cpu.get_cpu_capability()
+    assert set(record) == {"python", "system", "cpu", "cpu_capability", "blas", "settings", "packages",
+                           "packages_sha256"}
+    monkeypatch.setenv("OPENBLAS_CORETYPE", "Haswell")
+    assert report.platform_record()["settings"] == {"OPENBLAS_CORETYPE": "Haswell"}
+
+
+def test_describe_names_no_patch_release_and_no_build_tag():
+    info = report.environment("cpu")
+    assert info["python"].count(".") == 1 and "+" not in info["torch"]

@@ -43,8 +43,10 @@ def _record_cells(docname: str, nb) -> tuple[str, list[str]]:
         return title, ["not recorded", "", "", notebook_status(nb)]
     seconds = float(record["seconds"])
     over = " (over budget)" if seconds > BUDGET_S else ""
-    hardware = (f"{record['cpu']}, {record['cores']} cores, {record['threads']} thread(s), "
-                f"{record['device']}; Python {record['python']}, torch {record['torch']}")
+    made_on = record["platform"]
+    hardware = (f"{made_on['cpu']} ({made_on['cpu_capability']}), {record['cores']} cores, "
+                f"{record['threads']} thread(s), {record['device']}; Python {made_on['python']}, "
+                f"torch {made_on['packages']['torch']}")
     return title, [f"{seconds:.1f}{over}", record["date"], hardware, notebook_status(nb)]
 
 

@@ -1,6 +1,7 @@
 """One figure style for the whole book, and the figures used on several pages.
 
-The palette is Okabe & Ito's, safe for the common forms of colour blindness; figures
+:func:`figure_data` says what a figure shows in rounded numbers, which is how the
+tests compare figures. The palette is Okabe & Ito's, safe for the common forms of colour blindness; figures
 have a transparent-free white background so they stay readable in dark mode.
 
 Examples
@@ -12,9 +13,13 @@ Examples
 
 from __future__ import annotations
 
+import json
+import re
+
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.collections import PathCollection
 from matplotlib.colors import ListedColormap
 
 # Okabe & Ito (2008), reordered so that the first two colours contrast most.
@@ -81,3 +86,120 @@ def plot_decision_boundary(predict, X: np.ndarray, y: np.ndarray, ax=None, *, re
     ax.scatter(X[:, 0], X[:, 1], c=np.searchsorted(classes, y), cmap=colours, s=12, edgecolors="white", linewidths=0.3)
     ax.set(xlabel="$x_1$", ylabel="$x_2$", title=title)
     return ax
+
+
+# Axis labels of quantities read off a clock (times, speeds, energy from time, memory):
+# they change from run to run, so figure_data reports them as "clock", not as numbers.
+CLOCK_LABEL = re.compile(r"time|second|speed|latency|energy|memory|GFLOP/s|\((?:CPU )?(?:s|ms|µs)\b", re.I)
+SHOWN_IN_FULL = 12  # an artist with at most this many points lists them all
+
+
+def _round(value: float, digits: int):
+    value = float(value)
+    return float(f"{value:.{digits}g}") if np.isfinite(value) else str(value)
+
+
+def _columns(data: np.ndarray, names: tuple[str, ...], clock: set[str], digits: int) -> dict:
+    """Each column of an (n, k) array: its values (short) or min/mean/max, or 'clock'."""
+    data = np.asarray(data, dtype=float)
+    if data.size == 0:
+        return {"n": 0}
+    data = data.reshape(len(data), -1)
+    out = {"n": len(data)}
+    for name, column in zip(names, data.T):
+        if name.split("_")[0] in clock:
+            out[name] = "clock"
+        elif len(column) <= SHOWN_IN_FULL:
+            out[name] = [_round(v, digits) for v in column]
+        else:
+            finite = column[np.isfinite(column)]
+            out[name] = [_round(f(finite), digits) for f in (np.min, np.mean, np.max)] if len(finite) else "no finite values"
+    return out
+
+
+def _label(artist) -> str:
+    """An artist's legend label; matplotlib's automatic ones ('_child3') say nothing."""
+    label = str(artist.get_label())
+    return "" if label.startswith("_") else label
+
+
+def _artists(ax, clock: set[str], digits: int) -> list[dict]:
+    """Every line, collection, bar and image of an Axes, summarised."""
+    found = []
+    for line in ax.lines:
+        found.append({"line": _label(line), **_columns(line.get_xydata(), ("x", "y"), clock, digits)})
+    for coll in ax.collections:
+        if isinstance(coll, PathCollection):  # a scatter: one marker per offset
+            entry = {"points": _label(coll), **_columns(coll.get_offsets(), ("x", "y"), clock, digits)}
+        else:
+            paths = [p.vertices for p in coll.get_paths() if len(p.vertices)]
+            vertices = np.concatenate(paths) if paths else np.empty((0, 2))
+            entry = {"shapes": _label(coll), **_columns(vertices, ("x", "y"), clock, digits)}
+        colours = coll.get_array()
+        if colours is not None and np.size(colours):
+            entry["colour values"] = _columns(np.ravel(colours), ("v",), set(), digits)
+        found.append(entry)
+    bars = [(p.get_x(), p.get_y(), p.get_width(), p.get_height()) for p in ax.patches if hasattr(p, "get_width")]
+    if bars:
+        found.append({"bars": len(bars), **_columns(np.array(bars), ("x", "y", "x_width", "y_height"), clock, digits)})
+    for image in ax.images:
+        values = np.ma.filled(np.asarray(image.get_array(), dtype=float), np.nan)
+        found.append({"image": list(values.shape), **_columns(values.ravel(), ("v",), set(), digits)})
+    return found
+
+
+def figure_data(fig, digits: int = 3) -> dict:
+    """What a figure shows, as rounded numbers rather than pixels.
+
+    For each Axes: its title, axis labels and scales, its text annotations, and for each
+    line, scatter, filled shape, bar set and image the number of points and, per
+    coordinate, the values (up to 12 points) or their minimum, mean and maximum, to
+    ``digits`` significant digits. A coordinate whose axis label names a clock reading
+    (time, speed, latency, energy, memory) is reported as ``"clock"``: it differs from
+    run to run on any machine. The tests compare this, not the pixels, with the stored
+    figure: exactly on the machine that made it, within a tolerance elsewhere.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    digits : int
+        Significant digits kept (default 3).
+
+    Returns
+    -------
+    dict
+        ``{"axes": [...]}``, JSON-serialisable.
+
+    Examples
+    --------
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.plot([0, 1, 2], [1.0, 1.23456, 4.0], label="loss")
+    >>> _ = ax.set(title="Training", xlabel="epoch", ylabel="fit time (s)")
+    >>> figure_data(fig)["axes"][0]["artists"]
+    [{'line': 'loss', 'n': 3, 'x': [0.0, 1.0, 2.0], 'y': 'clock'}]
+    >>> plt.close(fig)
+    """
+    if not hasattr(fig, "axes") or not hasattr(fig, "savefig"):
+        raise TypeError(f"fig must be a matplotlib Figure; got {type(fig).__name__}.")
+    if isinstance(digits, bool) or not isinstance(digits, (int, np.integer)) or not 1 <= digits <= 15:
+        raise ValueError(f"digits must be an integer from 1 to 15; got {digits!r}.")
+    axes = []
+    for ax in fig.axes:
+        clock = {name for name, label in (("x", ax.get_xlabel()), ("y", ax.get_ylabel())) if CLOCK_LABEL.search(label)}
+        axes.append({
+            "title": ax.get_title(), "xlabel": ax.get_xlabel(), "ylabel": ax.get_ylabel(),
+            "scales": [ax.get_xscale(), ax.get_yscale()],
+            "texts": [t.get_text() for t in ax.texts],
+            "artists": _artists(ax, clock, int(digits)),
+        })
+    return {"axes": axes}
+
+
+def figure_text(fig) -> str:
+    """The plain-text form of a figure in a stored notebook: its :func:`figure_data`.
+
+    A notebook stores each figure as a PNG for readers and as this text for the tests,
+    one line of JSON per Axes.
+    """
+    lines = [json.dumps(ax, ensure_ascii=False) for ax in figure_data(fig)["axes"]]
+    return "\n".join([f"<Figure: {len(lines)} axes; plotted data, rounded>"] + lines)

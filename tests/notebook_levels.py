@@ -1,0 +1,380 @@
+"""The two levels of the book's guarantee, for ``pytest notebooks``.
+
+Training a network amplifies last-bit differences in arithmetic, and arithmetic differs
+between CPU models and instruction sets (PyTorch, MKL, oneDNN and OpenBLAS each pick
+kernels per CPU). So the book guarantees two things:
+
+- **reference** — on the platform that made the stored outputs (the same
+  :func:`dlml.report.platform_record` as in the notebook's metadata): strict nbval,
+  every text output identical after ``tests/sanitize.cfg``, figures included through
+  their plotted data (:func:`dlml.plots.figure_data`, the text form of each figure).
+- **everywhere** — on any other machine: the notebook runs without error, every verdict
+  reaches the same outcome with the same checks, every glued number stays within the
+  tolerance ``tests/tolerances.toml`` declares for it (with the reason), and every
+  figure shows the same things with data within its notebook's tolerance. Outputs that
+  only describe the machine (versions, hardware) are not compared.
+
+The level is chosen per notebook (``--guarantee auto``, the default) or forced with
+``--guarantee reference|everywhere`` (``make test GUARANTEE=...``). The header of the
+test run says which level applies and, for the everywhere level, what differs; its
+summary says how many cells of each notebook differ exactly from the stored outputs.
+``DLML_KEEP_EXECUTED=folder`` keeps the notebooks executed at the everywhere level there.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import fnmatch
+import json
+import os
+import re
+import tomllib
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+from nbval.plugin import IPyNbFile
+
+ROOT = Path(__file__).resolve().parents[1]
+TOLERANCES = ROOT / "tests" / "tolerances.toml"
+GLUE_MIME = "application/papermill.record/text/plain"
+LEVELS = ("auto", "reference", "everywhere")
+VERDICT_LINE = re.compile(r"^(?P<outcome>[A-Z][A-Z ]+): (?P<claim>.*)$")
+CHECK_LINE = re.compile(r"^  \[(?P<mark>.)\] ")
+NUMBER = re.compile(r"[-+]?\d[\d,]*(\.\d+)?(e[-+]?\d+)?")
+CELL_TIMEOUT_S = 900
+
+
+# ----------------------------------------------------------------------------- levels
+
+def recorded_platform(nb) -> dict | None:
+    """The platform record ``make execute`` stored in a notebook's metadata, if any."""
+    return nb.metadata.get("dlml", {}).get("execution", {}).get("platform")
+
+
+def platform_differences(recorded: dict | None, current: dict) -> list[str]:
+    """The fields in which this machine differs from the one that made the outputs."""
+    if recorded is None:
+        return ["no platform recorded"]
+    return sorted(k for k in set(recorded) | set(current) if recorded.get(k) != current.get(k))
+
+
+def notebook_paths() -> list[Path]:
+    return sorted(p for p in (ROOT / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+
+
+def pytest_addoption(parser):
+    parser.getgroup("dlml").addoption(
+        "--guarantee", choices=LEVELS, default=os.environ.get("DLML_GUARANTEE") or "auto",
+        help="which level of the book's guarantee to test notebooks at: 'reference' (strict "
+             "nbval), 'everywhere' (verdicts, glued numbers and figures within tolerance) or "
+             "'auto' (reference where this machine made the stored outputs); env DLML_GUARANTEE.")
+
+
+def pytest_configure(config):
+    from dlml.report import platform_record
+
+    config._dlml_platform = platform_record()
+
+
+def level_of(config, path: Path) -> str:
+    forced = config.getoption("guarantee")
+    if forced != "auto":
+        return forced
+    nb = nbformat.read(path, as_version=4)
+    return "reference" if not platform_differences(recorded_platform(nb), config._dlml_platform) else "everywhere"
+
+
+def pytest_report_header(config, start_path):
+    paths = [p for p in notebook_paths() if any(str(p).startswith(str(Path(a).resolve())) for a in config.args)]
+    if not paths:
+        return None
+    forced = config.getoption("guarantee")
+    levels = {p: level_of(config, p) for p in paths}
+    n_ref = sum(level == "reference" for level in levels.values())
+    lines = [f"book guarantee ({'forced' if forced != 'auto' else 'detected'}): "
+             f"{n_ref} notebook(s) at the reference level (strict nbval), "
+             f"{len(paths) - n_ref} at the everywhere level (verdicts, glued numbers, figures)"]
+    differing = set()
+    for path in paths:
+        differing |= set(platform_differences(recorded_platform(nbformat.read(path, as_version=4)),
+                                              config._dlml_platform))
+    if differing:
+        lines.append("this machine differs from the one that made the stored outputs in: "
+                     + ", ".join(sorted(differing)))
+    else:
+        lines.append("this machine is the reference platform of every notebook tested")
+    return lines
+
+
+def pytest_collect_file(parent, file_path):
+    if file_path.suffix != ".ipynb" or ".ipynb_checkpoints" in file_path.parts:
+        return None
+    if level_of(parent.config, file_path) == "reference":
+        return IPyNbFile.from_parent(parent, path=file_path)
+    return EverywhereNotebook.from_parent(parent, path=file_path)
+
+
+# ------------------------------------------------------------------------ tolerances
+
+def load_tolerances(path: Path = TOLERANCES) -> dict:
+    """``tests/tolerances.toml``: per notebook, how far glued numbers and figures may move."""
+    return tomllib.loads(path.read_text())
+
+
+def tolerance_for(tolerances: dict, notebook: str, key: str | None) -> dict:
+    """The tolerance of one glued key (``key``) or of a notebook's figures (``key=None``).
+
+    A key's own entry wins, then the first entry whose name is a pattern that matches it
+    (``"bbox_pi_*"``, as :func:`fnmatch.fnmatchcase`), then its notebook's ``glue`` entry,
+    then the book-wide ``[defaults]``. Each entry holds ``abs`` and/or ``rel`` (glue) or
+    ``span`` (figures), and ``why``.
+    """
+    section = tolerances.get(notebook, {})
+    if key is None:
+        return section.get("figures", tolerances["defaults"]["figures"])
+    keys = section.get("keys", {})
+    if key in keys:
+        return keys[key]
+    matching = [entry for pattern, entry in keys.items() if fnmatch.fnmatchcase(key, pattern)]
+    return matching[0] if matching else section.get("glue", tolerances["defaults"]["glue"])
+
+
+def within(stored: float, new: float, tol: dict) -> bool:
+    return abs(new - stored) <= tol.get("abs", 0.0) + tol.get("rel", 0.0) * abs(stored) + 1e-12
+
+
+# ---------------------------------------------------------------- what is compared
+
+def parse_value(text: str):
+    """A glued value's stored text as a Python value (number or string)."""
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
+
+
+def glued(nb) -> dict[str, str]:
+    """Every glued key of a notebook and its stored plain-text value."""
+    found = {}
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            name = out.get("metadata", {}).get("scrapbook", {}).get("name")
+            if name is not None:
+                data = out.get("data", {})
+                found[name] = data.get(GLUE_MIME, data.get("text/plain", ""))
+    return found
+
+
+def verdicts(nb) -> list[tuple[int, str, str, list[str]]]:
+    """Each verdict printed: (cell index, outcome word, claim, check marks)."""
+    found = []
+    for index, cell in enumerate(nb.cells):
+        text = "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream")
+        for line in text.splitlines():
+            if (m := VERDICT_LINE.match(line)) and m["outcome"].strip() in verdict_outcomes():
+                found.append((index, m["outcome"], m["claim"], []))
+            elif (c := CHECK_LINE.match(line)) and found and found[-1][0] == index:
+                found[-1][3].append(c["mark"])
+    return found
+
+
+def verdict_outcomes() -> tuple[str, ...]:
+    from dlml.verdict import OUTCOMES
+
+    return OUTCOMES
+
+
+def figures(nb) -> list[tuple[int, list[dict]]]:
+    """Each figure's plotted data: (cell index, one dict per Axes) from its text form."""
+    found = []
+    for index, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if "image/png" in data:
+                lines = data.get("text/plain", "").splitlines()
+                axes = [json.loads(line) for line in lines[1:]] if lines[:1] and lines[0].startswith("<Figure:") else None
+                found.append((index, axes))
+    return found
+
+
+def mask_numbers(text: str) -> str:
+    return NUMBER.sub("#", text)
+
+
+def _stats(column) -> list[float] | None:
+    if isinstance(column, list):
+        values = [v for v in column if isinstance(v, (int, float))]
+        return [min(values), sum(values) / len(values), max(values)] if values else None
+    return None
+
+
+def compare_columns(where: str, old, new, span: float) -> list[str]:
+    """Problems between two summaries of one coordinate, allowing span x its scale."""
+    if old == "clock" or old == new:
+        return []
+    if not isinstance(old, list) or not isinstance(new, list):
+        return [f"{where}: {old!r} became {new!r}"]
+    if len(old) == len(new):
+        pairs = list(zip(old, new))
+    else:
+        pairs = list(zip(_stats(old) or [], _stats(new) or []))
+    numbers = [v for v in old if isinstance(v, (int, float))]
+    scale = max([max(numbers) - min(numbers), *map(abs, numbers)]) if numbers else 0.0
+    bad = [(a, b) for a, b in pairs if not (isinstance(a, (int, float)) and isinstance(b, (int, float))
+                                            and abs(a - b) <= span * scale + 1e-12) and a != b]
+    return [f"{where}: {bad[0][0]} became {bad[0][1]} (allowed: {span:g} x {scale:.3g})"] if bad else []
+
+
+def compare_figure(where: str, old_axes: list[dict] | None, new_axes: list[dict] | None, tol: dict) -> list[str]:
+    """Problems between a stored figure's plotted data and a new one's."""
+    if old_axes is None or new_axes is None:
+        return [f"{where}: no plotted data recorded (re-execute with make execute)"] if old_axes != new_axes else []
+    if len(old_axes) != len(new_axes):
+        return [f"{where}: {len(old_axes)} axes became {len(new_axes)}"]
+    span, problems = tol.get("span", 0.0), []
+    for i, (old, new) in enumerate(zip(old_axes, new_axes)):
+        at = f"{where}, axes {i + 1}"
+        for field in ("title", "xlabel", "ylabel", "scales", "texts"):
+            if mask_numbers(json.dumps(old[field])) != mask_numbers(json.dumps(new[field])):
+                problems.append(f"{at}: {field} {old[field]!r} became {new[field]!r}")
+        kinds = [next(iter(a)) for a in old["artists"]], [next(iter(a)) for a in new["artists"]]
+        if kinds[0] != kinds[1]:
+            problems.append(f"{at}: artists {kinds[0]} became {kinds[1]}")
+            continue
+        for j, (a, b) in enumerate(zip(old["artists"], new["artists"])):
+            for key in a:
+                if key == next(iter(a)):
+                    continue
+                if key == "n":
+                    problems += compare_columns(f"{at}, artist {j + 1} count", [a["n"]], [b.get("n")], span)
+                elif isinstance(a[key], dict):  # colour values
+                    for sub in a[key]:
+                        problems += compare_columns(f"{at}, artist {j + 1} {key} {sub}",
+                                                    a[key][sub] if sub != "n" else [a[key][sub]],
+                                                    b.get(key, {}).get(sub) if sub != "n" else [b.get(key, {}).get(sub)], span)
+                else:
+                    problems += compare_columns(f"{at}, artist {j + 1} ({a[next(iter(a))]}) {key}", a[key], b.get(key), span)
+    return problems
+
+
+def compare_notebooks(name: str, stored, new, tolerances: dict) -> list[str]:
+    """Everything the everywhere level checks, as a list of problems (empty: it holds)."""
+    problems = []
+    old_verdicts, new_verdicts = verdicts(stored), verdicts(new)
+    if len(old_verdicts) != len(new_verdicts):
+        problems.append(f"{len(old_verdicts)} verdict(s) stored, {len(new_verdicts)} printed now")
+    for (cell, outcome, claim, marks), (_, outcome2, claim2, marks2) in zip(old_verdicts, new_verdicts):
+        if (outcome, mask_numbers(claim), marks) != (outcome2, mask_numbers(claim2), marks2):
+            problems.append(f"verdict in cell {cell}: {outcome} {marks} became {outcome2} {marks2}: {claim2}")
+    old_glue, new_glue = glued(stored), glued(new)
+    for key in sorted(set(old_glue) ^ set(new_glue)):
+        problems.append(f"glued key {key!r} is {'missing now' if key in old_glue else 'new'}")
+    for key in sorted(set(old_glue) & set(new_glue)):
+        old, now = parse_value(old_glue[key]), parse_value(new_glue[key])
+        tol = tolerance_for(tolerances, name, key)
+        numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (old, now))
+        if numeric and not within(old, now, tol):
+            problems.append(f"glued {key}: stored {old}, now {now}; allowed ±{tol.get('abs', 0):g}"
+                            f" + {tol.get('rel', 0):g} x |stored| ({tol.get('why', 'exact by default')})")
+        elif not numeric and old != now:
+            problems.append(f"glued {key}: stored {old!r}, now {now!r}")
+    old_figs, new_figs = figures(stored), figures(new)
+    if [c for c, _ in old_figs] != [c for c, _ in new_figs]:
+        problems.append(f"figures in cells {[c for c, _ in old_figs]} became {[c for c, _ in new_figs]}")
+    else:
+        tol = tolerance_for(tolerances, name, None)
+        for k, ((cell, old), (_, now)) in enumerate(zip(old_figs, new_figs)):
+            problems += compare_figure(f"figure {k + 1} (cell {cell})", old, now, tol)
+    return problems
+
+
+def sanitizer(path: Path = ROOT / "tests" / "sanitize.cfg"):
+    """The masks nbval applies at the reference level (tests/sanitize.cfg), as a function."""
+    import configparser
+
+    config = configparser.ConfigParser()
+    config.read(path)
+    rules = [(re.compile(config[s]["regex"]), config[s]["replace"]) for s in config.sections()]
+
+    def clean(text: str) -> str:
+        for pattern, replacement in rules:
+            text = pattern.sub(replacement, text)
+        return text
+    return clean
+
+
+def exactly_changed_cells(stored, new) -> tuple[int, int]:
+    """How many code cells' outputs differ from the stored ones as strict nbval sees them
+    (images aside), out of how many code cells with outputs."""
+    clean = sanitizer()
+
+    def texts(cell):
+        return [clean(o.get("text", "")) if "text" in o else
+                {k: clean(v) if isinstance(v, str) else v for k, v in o.get("data", {}).items()
+                 if not k.startswith("image/")} for o in cell.get("outputs", [])]
+    pairs = [(a, b) for a, b in zip(stored.cells, new.cells) if a.cell_type == "code" and a.get("outputs")]
+    return sum(texts(a) != texts(b) for a, b in pairs), len(pairs)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    changed = getattr(config, "_dlml_exact_changes", {})
+    if changed:
+        terminalreporter.section("everywhere level: outputs that differ exactly from the stored ones")
+        for name, (n, total) in sorted(changed.items()):
+            terminalreporter.write_line(f"{name}: {n} of {total} code cells with outputs")
+
+
+# ---------------------------------------------------------------- the pytest items
+
+def notebook_key(path: Path) -> str:
+    """A notebook's name in tests/tolerances.toml: its path under notebooks/, no suffix."""
+    return path.resolve().relative_to(ROOT / "notebooks").with_suffix("").as_posix()
+
+
+class EverywhereNotebook(pytest.File):
+    def collect(self):
+        yield EverywhereItem.from_parent(self, name="everywhere-level")
+
+
+class NotHeldEverywhere(Exception):
+    pass
+
+
+class EverywhereItem(pytest.Item):
+    """Execute one notebook in a fresh kernel and check it at the everywhere level."""
+
+    def runtest(self):
+        path = Path(self.path)
+        stored = nbformat.read(path, as_version=4)
+        new = copy.deepcopy(stored)
+        for cell in new.cells:
+            if cell.cell_type == "code":
+                cell.outputs, cell.execution_count = [], None
+        client = NotebookClient(new, timeout=CELL_TIMEOUT_S, kernel_name="python3",
+                                resources={"metadata": {"path": str(path.parent)}})
+        try:
+            client.execute()
+        except CellExecutionError as error:
+            raise NotHeldEverywhere(f"a cell raised:\n{error}") from None
+        if keep := os.environ.get("DLML_KEEP_EXECUTED"):  # a folder: what this machine computed
+            target = Path(keep) / f"{notebook_key(path)}.ipynb"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(new, target)
+        if not hasattr(self.config, "_dlml_exact_changes"):
+            self.config._dlml_exact_changes = {}
+        self.config._dlml_exact_changes[notebook_key(path)] = exactly_changed_cells(stored, new)
+        problems = compare_notebooks(notebook_key(path), stored, new, load_tolerances())
+        if problems:
+            raise NotHeldEverywhere("\n".join(f"- {p}" for p in problems))
+
+    def repr_failure(self, excinfo):
+        if isinstance(excinfo.value, NotHeldEverywhere):
+            return f"{self.path.name} does not hold at the everywhere level:\n{excinfo.value}"
+        return super().repr_failure(excinfo)
+
+    def reportinfo(self):
+        return self.path, 0, f"{notebook_key(Path(self.path))} (everywhere level)"

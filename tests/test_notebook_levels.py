@@ -1,0 +1,151 @@
+"""The everywhere level of the book's guarantee: what it accepts and what it catches."""
+
+import copy
+import fnmatch
+import json
+
+import matplotlib
+import nbformat
+import pytest
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from dlml.plots import figure_text  # noqa: E402
+from tests import notebook_levels as levels  # noqa: E402
+
+TOLERANCES = {
+    "defaults": {"glue": {"abs": 0.0, "why": "exact"}, "figures": {"span": 0.0, "why": "exact"}},
+    "ch/page": {"glue": {"abs": 2.0, "why": "trained networks"}, "keys": {"n_exact": {"abs": 0}},
+                "figures": {"span": 0.05, "why": "curves of trained networks"}},
+}
+
+
+def glue_output(name, text):
+    return nbformat.v4.new_output("display_data", data={levels.GLUE_MIME: text},
+                                  metadata={"scrapbook": {"name": name, "mime_prefix": "application/papermill.record/"}})
+
+
+def figure_output(ys):
+    fig, ax = plt.subplots()
+    ax.plot(range(len(ys)), ys, label="CNN")
+    ax.set(title="Accuracy", xlabel="epoch", ylabel="accuracy (%)")
+    output = nbformat.v4.new_output("display_data", data={"image/png": "", "text/plain": figure_text(fig)})
+    plt.close(fig)
+    return output
+
+
+def notebook(acc="95.6", n="100", best="'random forest'", verdict="SUPPORTED: CNN wins\n  [x] 95.6 > 80\n",
+             ys=(50.0, 80.0, 95.0)):
+    cells = [nbformat.v4.new_code_cell("x", outputs=[glue_output("acc", acc), glue_output("n_exact", n),
+                                                     glue_output("best", best), figure_output(ys)]),
+             nbformat.v4.new_code_cell("v", outputs=[nbformat.v4.new_output("stream", name="stdout", text=verdict)])]
+    return nbformat.v4.new_notebook(cells=cells)
+
+
+def problems(new, stored=None):
+    return levels.compare_notebooks("ch/page", stored or notebook(), new, TOLERANCES)
+
+
+def test_the_same_notebook_holds():
+    assert problems(notebook()) == []
+
+
+def test_glued_number_within_its_declared_tolerance_holds():
+    assert problems(notebook(acc="94.1", verdict="SUPPORTED: CNN wins\n  [x] 94.1 > 80\n")) == []
+
+
+def test_glued_number_outside_its_tolerance_fails_and_names_the_reason():
+    found = problems(notebook(acc="92.0"))
+    assert len(found) == 1 and "glued acc: stored 95.6, now 92.0" in found[0] and "trained networks" in found[0]
+
+
+def test_a_key_declared_exact_overrides_the_notebook_tolerance():
+    assert any("n_exact" in p for p in problems(notebook(n="101")))
+
+
+def test_a_key_pattern_sets_the_tolerance_of_the_keys_it_matches():
+    tolerances = {**TOLERANCES, "ch/page": {**TOLERANCES["ch/page"], "keys": {"n_*": {"abs": 5, "why": "w"}}}}
+    assert levels.tolerance_for(tolerances, "ch/page", "n_exact") == {"abs": 5, "why": "w"}
+    assert levels.tolerance_for(tolerances, "ch/page", "acc")["abs"] == 2.0
+    assert levels.tolerance_for(tolerances, "other/page", "acc")["why"] == "exact"
+
+
+def test_a_changed_string_fails():
+    assert any("'gradient boosting'" in p for p in problems(notebook(best="'gradient boosting'")))
+
+
+def test_a_missing_glued_key_fails():
+    new = notebook()
+    new.cells[0].outputs.pop(0)
+    assert problems(new) == ["glued key 'acc' is missing now"]
+
+
+def test_a_verdict_that_no_longer_prints_fails():
+    found = problems(notebook(verdict="something else\n"))
+    assert found == ["1 verdict(s) stored, 0 printed now"]
+
+
+def test_a_verdict_with_other_checks_fails():
+    found = problems(notebook(verdict="SUPPORTED: CNN wins\n  [x] 95.6 > 80\n  [x] extra\n"))
+    assert len(found) == 1 and found[0].startswith("verdict in cell 1")
+
+
+def test_figure_data_within_span_holds_and_beyond_fails():
+    assert problems(notebook(ys=(50.5, 80.0, 95.0))) == []  # 0.5 <= 0.05 x 95
+    found = problems(notebook(ys=(40.0, 80.0, 95.0)))
+    assert len(found) == 1 and "figure 1 (cell 0), axes 1" in found[0] and "50.0 became 40.0" in found[0]
+
+
+def test_a_changed_figure_structure_fails():
+    assert any("axes" in p for p in problems(notebook(ys=(1.0,))))  # fewer points: count off by 2
+    new = notebook()
+    data = json.loads(new.cells[0].outputs[3]["data"]["text/plain"].splitlines()[1])
+    data["title"] = "Loss"
+    lines = new.cells[0].outputs[3]["data"]["text/plain"].splitlines()
+    new.cells[0].outputs[3]["data"]["text/plain"] = "\n".join([lines[0], json.dumps(data)])
+    assert any("title 'Accuracy' became 'Loss'" in p for p in problems(new))
+
+
+def test_numbers_inside_titles_may_move():
+    assert levels.mask_numbers("CNN, 95.6 % (n=1,000)") == levels.mask_numbers("CNN, 94.1 % (n=2,000)")
+
+
+def test_platform_differences_name_the_fields():
+    recorded = {"cpu": "Intel Xeon", "cpu_capability": "AVX512", "python": "3.11.7"}
+    current = {**recorded, "cpu": "AMD EPYC"}
+    assert levels.platform_differences(recorded, current) == ["cpu"]
+    assert levels.platform_differences(None, current) == ["no platform recorded"]
+    assert levels.platform_differences(copy.deepcopy(recorded), recorded) == []
+
+
+def test_every_tolerance_has_a_reason_and_names_a_real_notebook_and_key():
+    tolerances = levels.load_tolerances()
+    notebooks = {levels.notebook_key(p): p for p in levels.notebook_paths()}
+    assert tolerances["defaults"]["glue"].get("why") and tolerances["defaults"]["figures"].get("why")
+    for name, section in tolerances.items():
+        if name == "defaults":
+            continue
+        assert name in notebooks, f"tests/tolerances.toml names {name!r}, which is not a notebook"
+        keys = levels.glued(nbformat.read(notebooks[name], as_version=4))
+        entries = [section.get("glue"), section.get("figures"), *section.get("keys", {}).values()]
+        for key in section.get("keys", {}):
+            assert fnmatch.filter(keys, key), f"tests/tolerances.toml: {name} glues no key {key!r}"
+        for entry in filter(None, entries):
+            assert entry.get("why"), f"tests/tolerances.toml: an entry of {name} gives no reason: {entry}"
+            assert set(entry) <= {"abs", "rel", "span", "why"}, f"unknown fields in {name}: {entry}"
+
+
+@pytest.mark.parametrize("value", ["", "1abc", "a-b", 3])
+def test_glue_rejects_names_the_book_cannot_reference(value):
+    from dlml.report import glue
+
+    with pytest.raises(ValueError, match="a glue name must be letters"):
+        glue(value, 1, display=False)
+
+
+def test_exactly_changed_cells_counts_what_strict_nbval_would_flag():
+    assert levels.exactly_changed_cells(notebook(), notebook()) == (0, 2)
+    assert levels.exactly_changed_cells(notebook(), notebook(acc="94.1")) == (1, 2)
+    timing = notebook(verdict="SUPPORTED: fast\n  [x] fit took 1.5 s\n")
+    assert levels.exactly_changed_cells(timing, notebook(verdict="SUPPORTED: fast\n  [x] fit took 2.7 s\n")) == (0, 2)
