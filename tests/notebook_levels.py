@@ -229,15 +229,22 @@ def compare_columns(where: str, old, new, span: float) -> list[str]:
     return [f"{where}: {bad[0][0]} became {bad[0][1]} (allowed: {span:g} x {scale:.3g})"] if bad else []
 
 
-def compare_figure(where: str, old_axes: list[dict] | None, new_axes: list[dict] | None, tol: dict) -> list[str]:
-    """Problems between a stored figure's plotted data and a new one's."""
+def compare_figure(where: str, old_axes: list[dict] | None, new_axes: list[dict] | None, tol: dict,
+                   by_title: dict | None = None) -> list[str]:
+    """Problems between a stored figure's plotted data and a new one's.
+
+    ``tol["span"]`` applies to every Axes unless ``by_title`` has an entry whose pattern
+    matches the Axes' title (e.g. ``"filter *"`` for the panels of learned filters).
+    """
     if old_axes is None or new_axes is None:
         return [f"{where}: no plotted data recorded (re-execute with make execute)"] if old_axes != new_axes else []
     if len(old_axes) != len(new_axes):
         return [f"{where}: {len(old_axes)} axes became {len(new_axes)}"]
-    span, problems = tol.get("span", 0.0), []
+    problems = []
     for i, (old, new) in enumerate(zip(old_axes, new_axes)):
         at = f"{where}, axes {i + 1}"
+        titled = [e for pattern, e in (by_title or {}).items() if fnmatch.fnmatchcase(old["title"], pattern)]
+        span = (titled[0] if titled else tol).get("span", 0.0)
         for field in ("title", "xlabel", "ylabel", "scales", "texts"):
             if mask_numbers(json.dumps(old[field])) != mask_numbers(json.dumps(new[field])):
                 problems.append(f"{at}: {field} {old[field]!r} became {new[field]!r}")
@@ -287,8 +294,9 @@ def compare_notebooks(name: str, stored, new, tolerances: dict) -> list[str]:
         problems.append(f"figures in cells {[c for c, _ in old_figs]} became {[c for c, _ in new_figs]}")
     else:
         tol = tolerance_for(tolerances, name, None)
+        by_title = tolerances.get(name, {}).get("figure_axes", {})
         for k, ((cell, old), (_, now)) in enumerate(zip(old_figs, new_figs)):
-            problems += compare_figure(f"figure {k + 1} (cell {cell})", old, now, tol)
+            problems += compare_figure(f"figure {k + 1} (cell {cell})", old, now, tol, by_title)
     return problems
 
 
@@ -360,10 +368,11 @@ class EverywhereItem(pytest.Item):
             client.execute()
         except CellExecutionError as error:
             raise NotHeldEverywhere(f"a cell raised:\n{error}") from None
-        if keep := os.environ.get("DLML_KEEP_EXECUTED"):  # a folder: what this machine computed
-            target = Path(keep) / f"{notebook_key(path)}.ipynb"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            nbformat.write(new, target)
+        finally:
+            if keep := os.environ.get("DLML_KEEP_EXECUTED"):  # a folder: what this machine computed
+                target = Path(keep) / f"{notebook_key(path)}.ipynb"
+                target.parent.mkdir(parents=True, exist_ok=True)
+                nbformat.write(new, target)
         if not hasattr(self.config, "_dlml_exact_changes"):
             self.config._dlml_exact_changes = {}
         self.config._dlml_exact_changes[notebook_key(path)] = exactly_changed_cells(stored, new)

@@ -97,6 +97,12 @@ def test_figure_data_within_span_holds_and_beyond_fails():
     assert len(found) == 1 and "figure 1 (cell 0), axes 1" in found[0] and "50.0 became 40.0" in found[0]
 
 
+def test_a_panel_can_have_its_own_span_by_title():
+    tolerances = {**TOLERANCES, "ch/page": {**TOLERANCES["ch/page"], "figure_axes": {"Acc*": {"span": 0.2, "why": "w"}}}}
+    new = notebook(ys=(40.0, 80.0, 95.0))
+    assert levels.compare_notebooks("ch/page", notebook(), new, tolerances) == []
+
+
 def test_a_changed_figure_structure_fails():
     assert any("axes" in p for p in problems(notebook(ys=(1.0,))))  # fewer points: count off by 2
     new = notebook()
@@ -128,9 +134,15 @@ def test_every_tolerance_has_a_reason_and_names_a_real_notebook_and_key():
             continue
         assert name in notebooks, f"tests/tolerances.toml names {name!r}, which is not a notebook"
         keys = levels.glued(nbformat.read(notebooks[name], as_version=4))
-        entries = [section.get("glue"), section.get("figures"), *section.get("keys", {}).values()]
+        entries = [section.get("glue"), section.get("figures"), *section.get("keys", {}).values(),
+                   *section.get("figure_axes", {}).values()]
+        assert set(section) <= {"glue", "figures", "keys", "figure_axes"}, f"unknown entries in {name}"
         for key in section.get("keys", {}):
             assert fnmatch.filter(keys, key), f"tests/tolerances.toml: {name} glues no key {key!r}"
+        titles = [ax["title"] for _, axes in levels.figures(nbformat.read(notebooks[name], as_version=4))
+                  for ax in axes or []]
+        for pattern in section.get("figure_axes", {}):
+            assert fnmatch.filter(titles, pattern), f"tests/tolerances.toml: no panel of {name} is titled {pattern!r}"
         for entry in filter(None, entries):
             assert entry.get("why"), f"tests/tolerances.toml: an entry of {name} gives no reason: {entry}"
             assert set(entry) <= {"abs", "rel", "span", "why"}, f"unknown fields in {name}: {entry}"
