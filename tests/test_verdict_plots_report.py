@@ -92,6 +92,10 @@ def test_figure_data_masks_what_a_clock_measured():
     bars = plots.figure_data(fig)["axes"][0]["artists"][0]
     plt.close(fig)
     assert bars["y"] == "clock" and bars["y_height"] == "clock" and bars["x"] == [-0.4, 0.6]
+    fig, ax = plt.subplots()
+    ax.plot([1, 2, 3], [4, 5, 6], gid=plots.CLOCK_GID, label="frontier")
+    assert plots.figure_data(fig)["axes"][0]["artists"] == [{"line": "frontier", "n": "clock"}]
+    plt.close(fig)
     assert plots.figure_text(fig).startswith("<Figure: 1 axes; plotted data, rounded>\n{")
 
 
