@@ -320,10 +320,16 @@ def exactly_changed_cells(stored, new) -> tuple[int, int]:
     (images aside), out of how many code cells with outputs."""
     clean = sanitizer()
 
-    def texts(cell):
-        return [clean(o.get("text", "")) if "text" in o else
-                {k: clean(v) if isinstance(v, str) else v for k, v in o.get("data", {}).items()
-                 if not k.startswith("image/")} for o in cell.get("outputs", [])]
+    def texts(cell):  # streams joined by name, as nbval does: how prints are split is chance
+        streams: dict[str, str] = {}
+        data = []
+        for o in cell.get("outputs", []):
+            if o.get("output_type") == "stream":
+                streams[o["name"]] = streams.get(o["name"], "") + o.get("text", "")
+            else:
+                data.append({k: clean(v) if isinstance(v, str) else v for k, v in o.get("data", {}).items()
+                             if not k.startswith("image/")})
+        return {k: clean(v) for k, v in streams.items()}, data
     pairs = [(a, b) for a, b in zip(stored.cells, new.cells) if a.cell_type == "code" and a.get("outputs")]
     return sum(texts(a) != texts(b) for a, b in pairs), len(pairs)
 
