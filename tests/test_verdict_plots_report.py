@@ -87,9 +87,12 @@ def test_figure_data_masks_what_a_clock_measured():
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots()
-    ax.bar(["CNN", "forest"], [2.5, 9.1])
-    ax.set(xlabel="model", ylabel="CPU time to fit (s, log scale)")
-    bars = plots.figure_data(fig)["axes"][0]["artists"][0]
+    ax.bar(["CNN", "forest"], [2.5, 9.1], label="fit: k = 1.3")
+    ax.text(0, 2.5, "1.17\n(59%)")
+    ax.set(xlabel="model", ylabel="CPU time to fit (s, log scale)", title="Speedup 1.3x")
+    data = plots.figure_data(fig)["axes"][0]
+    assert data["title"] == "Speedup #x" and data["texts"] == ["#\n(#%)"]
+    bars = data["artists"][0]
     plt.close(fig)
     assert bars["y"] == "clock" and bars["y_height"] == "clock" and bars["x"] == [-0.4, 0.6]
     fig, ax = plt.subplots()
