@@ -163,7 +163,7 @@ def figure_data(fig, digits: int = 3) -> dict:
     coordinate, the values (up to 12 points) or their minimum, mean and maximum, to
     ``digits`` significant digits. A coordinate whose axis label names a clock reading
     (time, speed, latency, energy, memory) is reported as ``"clock"``: it differs from
-    run to run on any machine; so is a line whose gid is :data:`CLOCK_GID`, and on such
+    run to run on any machine; so is a line whose gid is ``CLOCK_GID``, and on such
     Axes the digits of the title, annotations and legend labels are replaced by ``#``. The tests compare this, not the pixels, with the stored
     figure: exactly on the machine that made it, within a tolerance elsewhere.
 
