@@ -26,6 +26,7 @@ from __future__ import annotations
 import ast
 import copy
 import fnmatch
+import functools
 import json
 import os
 import re
@@ -37,6 +38,9 @@ import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 from nbval.plugin import IPyNbFile
+
+from dlml.report import platform_record
+from dlml.verdict import OUTCOMES
 
 ROOT = Path(__file__).resolve().parents[1]
 TOLERANCES = ROOT / "tests" / "tolerances.toml"
@@ -53,6 +57,12 @@ CELL_TIMEOUT_S = 900
 def recorded_platform(nb) -> dict | None:
     """The platform record ``make execute`` stored in a notebook's metadata, if any."""
     return nb.metadata.get("dlml", {}).get("execution", {}).get("platform")
+
+
+@functools.cache
+def recorded_platform_of(path: Path) -> dict | None:
+    """:func:`recorded_platform` of the notebook file at ``path``, read once per test run."""
+    return recorded_platform(nbformat.read(path, as_version=4))
 
 
 def platform_differences(recorded: dict | None, current: dict) -> list[str]:
@@ -75,8 +85,6 @@ def pytest_addoption(parser):
 
 
 def pytest_configure(config):
-    from dlml.report import platform_record
-
     config._dlml_platform = platform_record()
 
 
@@ -84,8 +92,7 @@ def level_of(config, path: Path) -> str:
     forced = config.getoption("guarantee")
     if forced != "auto":
         return forced
-    nb = nbformat.read(path, as_version=4)
-    return "reference" if not platform_differences(recorded_platform(nb), config._dlml_platform) else "everywhere"
+    return "reference" if not platform_differences(recorded_platform_of(path), config._dlml_platform) else "everywhere"
 
 
 def pytest_report_header(config, start_path):
@@ -100,8 +107,7 @@ def pytest_report_header(config, start_path):
              f"{len(paths) - n_ref} at the everywhere level (verdicts, glued numbers, figures)"]
     differing = set()
     for path in paths:
-        differing |= set(platform_differences(recorded_platform(nbformat.read(path, as_version=4)),
-                                              config._dlml_platform))
+        differing |= set(platform_differences(recorded_platform_of(path), config._dlml_platform))
     if differing:
         lines.append("this machine differs from the one that made the stored outputs in: "
                      + ", ".join(sorted(differing)))
@@ -175,17 +181,11 @@ def verdicts(nb) -> list[tuple[int, str, str, list[str]]]:
     for index, cell in enumerate(nb.cells):
         text = "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream")
         for line in text.splitlines():
-            if (m := VERDICT_LINE.match(line)) and m["outcome"].strip() in verdict_outcomes():
+            if (m := VERDICT_LINE.match(line)) and m["outcome"].strip() in OUTCOMES:
                 found.append((index, m["outcome"], m["claim"], []))
             elif (c := CHECK_LINE.match(line)) and found and found[-1][0] == index:
                 found[-1][3].append(c["mark"])
     return found
-
-
-def verdict_outcomes() -> tuple[str, ...]:
-    from dlml.verdict import OUTCOMES
-
-    return OUTCOMES
 
 
 def figures(nb) -> list[tuple[int, list[dict]]]:
@@ -253,18 +253,24 @@ def compare_figure(where: str, old_axes: list[dict] | None, new_axes: list[dict]
             problems.append(f"{at}: artists {kinds[0]} became {kinds[1]}")
             continue
         for j, (a, b) in enumerate(zip(old["artists"], new["artists"])):
-            for key in a:
-                if key == next(iter(a)):
-                    continue
-                if key == "n":
-                    problems += compare_columns(f"{at}, artist {j + 1} count", [a["n"]], [b.get("n")], span)
-                elif isinstance(a[key], dict):  # colour values
-                    for sub in a[key]:
-                        problems += compare_columns(f"{at}, artist {j + 1} {key} {sub}",
-                                                    a[key][sub] if sub != "n" else [a[key][sub]],
-                                                    b.get(key, {}).get(sub) if sub != "n" else [b.get(key, {}).get(sub)], span)
-                else:
-                    problems += compare_columns(f"{at}, artist {j + 1} ({a[next(iter(a))]}) {key}", a[key], b.get(key), span)
+            kind = next(iter(a))  # its value (label, bar count, image shape) is not data
+            summary = {k: v for k, v in a.items() if k != kind}
+            problems += compare_summary(f"{at}, artist {j + 1} ({a[kind]})", summary, b, span)
+    return problems
+
+
+def compare_summary(where: str, old: dict, new: dict, span: float) -> list[str]:
+    """Problems between two summaries of an artist: counts, coordinates, nested colour values."""
+    def as_column(value):
+        return value if isinstance(value, (list, str)) or value is None else [value]
+
+    problems = []
+    for key, value in old.items():
+        now = new.get(key) if isinstance(new, dict) else None
+        if isinstance(value, dict):
+            problems += compare_summary(f"{where} {key}", value, now, span)
+        else:
+            problems += compare_columns(f"{where} {key}", as_column(value), as_column(now), span)
     return problems
 
 

@@ -1,6 +1,5 @@
 """The repository's own promises: configuration, environment, stored notebooks, glue."""
 
-import json
 import re
 import subprocess
 import sys
@@ -14,9 +13,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import sync_environment  # noqa: E402
+from tests.notebook_levels import glued  # noqa: E402
 
 NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
-GLUE_MIME = "application/papermill.record/"
 
 
 def toc_files():
@@ -144,13 +143,6 @@ def test_notebook_has_a_verdict_an_exercise_and_alt_text(path):
             assert len(alt) > 20, f"a figure without alt text: {cell.source[:60]!r}"
 
 
-def glued_keys(path: Path) -> set[str]:
-    nb = json.loads(path.read_text())
-    return {o["metadata"]["scrapbook"]["name"]
-            for c in nb["cells"] if c["cell_type"] == "code"
-            for o in c.get("outputs", []) if "scrapbook" in o.get("metadata", {})}
-
-
 def glue_references():
     """Every {glue...}`...` role in the book's pages, with the notebook it must come from."""
     pages = [ROOT / f"{f}.md" for f in toc_files() if (ROOT / f"{f}.md").exists()]
@@ -172,4 +164,4 @@ def test_every_glue_reference_resolves_to_a_stored_value():
     assert refs, "the book cites no glued numbers"
     for page, source, key in refs:
         assert source.suffix == ".ipynb", f"{page.name}: glue key {key!r} must name its notebook (path::key)"
-        assert key in glued_keys(source), f"{page.name}: {source.name} stores no glued value {key!r}"
+        assert key in glued(nbformat.read(source, as_version=4)), f"{page.name}: {source.name} stores no glued value {key!r}"
