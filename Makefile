@@ -35,7 +35,7 @@ CHROMIUM     ?= /usr/bin/chromium
 CHROMEDRIVER ?= /usr/bin/chromedriver
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help setup book test lab execute bench gpu-check lock clean browser
+.PHONY: help setup book test seeds lab execute bench gpu-check lock clean browser
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -70,6 +70,18 @@ test: $(STAMP) browser  ## unit tests, every notebook re-executed and checked, t
 	$(BIN)/python scripts/check_site.py
 	CHROMIUM="$(CHROMIUM)" CHROMEDRIVER="$(CHROMEDRIVER)" $(BIN)/python -m pytest -p no:xdist tests/browser
 	@echo "Screenshots of the site are in $(CURDIR)/_build/screenshots/"
+
+# `make seeds SHIFT="1000 2000"` shifts every seed the book uses (dlml.seeds) by each
+# value in turn, re-executes every notebook (or NOTEBOOKS=...) and fails if any verdict
+# reaches another outcome or holds in other cases than the stored one.
+SHIFT ?=
+seeds: $(STAMP)  ## re-run the notebooks with every seed shifted by SHIFT; fail if a verdict changes
+	@[ -n "$(SHIFT)" ] || { echo 'make seeds needs SHIFT, one or more whole numbers > 0: make seeds SHIFT="1000 2000"'; exit 2; }
+	@for shift in $(SHIFT); do \
+	  echo "== seeds shifted by $$shift"; \
+	  DLML_SEED_SHIFT=$$shift $(RUN_ENV) $(BIN)/python -m pytest -p no:cacheprovider --guarantee seeds \
+	    $(or $(NOTEBOOKS),notebooks) || exit 1; \
+	done
 
 browser:  ## install Debian's chromium and chromium-driver for the browser test, if missing
 	@if [ ! -x "$(CHROMIUM)" ] || [ ! -x "$(CHROMEDRIVER)" ]; then \

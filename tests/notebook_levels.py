@@ -1,4 +1,4 @@
-"""The two levels of the book's guarantee, for ``pytest notebooks``.
+"""The levels of the book's guarantee, for ``pytest notebooks``.
 
 Training a network amplifies last-bit differences in arithmetic, and arithmetic differs
 between CPU models and instruction sets (PyTorch, MKL, oneDNN and OpenBLAS each pick
@@ -14,8 +14,15 @@ kernels per CPU). So the book guarantees two things:
   figure shows the same things with data within its notebook's tolerance. Outputs that
   only describe the machine (versions, hardware) are not compared.
 
-The level is chosen per notebook (``--guarantee auto``, the default) or forced with
-``--guarantee reference|everywhere`` (``make test GUARANTEE=...``). The header of the
+A third check asks whether the book's findings depend on its seeds:
+
+- **seeds** — with every seed shifted (``DLML_SEED_SHIFT``, :mod:`dlml.seeds`), the
+  notebook runs without error and every verdict reaches the same outcome, holding and
+  failing in the same cases (``make seeds SHIFT=1000``). Numbers and check marks may move.
+
+The level is chosen per notebook (``--guarantee auto``, the default: the seeds level when a
+seed shift is set) or forced with ``--guarantee reference|everywhere|seeds``
+(``make test GUARANTEE=...``). The header of the
 test run says which level applies and, for the everywhere level, what differs; its
 summary says how many cells of each notebook differ exactly from the stored outputs.
 ``DLML_KEEP_EXECUTED=folder`` keeps the notebooks executed at the everywhere level there.
@@ -40,12 +47,13 @@ from nbclient.exceptions import CellExecutionError
 from nbval.plugin import IPyNbFile
 
 from dlml.report import platform_record
-from dlml.verdict import OUTCOMES
+from dlml.seeds import SHIFT as SEED_SHIFT
+from dlml.verdict import FAILS_FOR, HOLDS_FOR, OUTCOMES
 
 ROOT = Path(__file__).resolve().parents[1]
 TOLERANCES = ROOT / "tests" / "tolerances.toml"
 GLUE_MIME = "application/papermill.record/text/plain"
-LEVELS = ("auto", "reference", "everywhere")
+LEVELS = ("auto", "reference", "everywhere", "seeds")
 VERDICT_LINE = re.compile(r"^(?P<outcome>[A-Z][A-Z ]+): (?P<claim>.*)$")
 CHECK_LINE = re.compile(r"^  \[(?P<mark>.)\] ")
 NUMBER = re.compile(r"[-+]?\d[\d,]*(\.\d+)?(e[-+]?\d+)?")
@@ -80,6 +88,8 @@ def pytest_addoption(parser):
     parser.getgroup("dlml").addoption(
         "--guarantee", choices=LEVELS, default=os.environ.get("DLML_GUARANTEE") or "auto",
         help="which level of the book's guarantee to test notebooks at: 'reference' (strict "
+             "nbval), 'everywhere' (verdicts, glued numbers, figures in tolerance), 'seeds' (verdict "
+             "outcomes only, for runs with DLML_SEED_SHIFT), or "
              "nbval), 'everywhere' (verdicts, glued numbers and figures within tolerance) or "
              "'auto' (reference where this machine made the stored outputs); env DLML_GUARANTEE.")
 
@@ -92,6 +102,8 @@ def level_of(config, path: Path) -> str:
     forced = config.getoption("guarantee")
     if forced != "auto":
         return forced
+    if SEED_SHIFT:
+        return "seeds"
     return "reference" if not platform_differences(recorded_platform_of(path), config._dlml_platform) else "everywhere"
 
 
@@ -102,9 +114,11 @@ def pytest_report_header(config, start_path):
     forced = config.getoption("guarantee")
     levels = {p: level_of(config, p) for p in paths}
     n_ref = sum(level == "reference" for level in levels.values())
+    n_seeds = sum(level == "seeds" for level in levels.values())
     lines = [f"book guarantee ({'forced' if forced != 'auto' else 'detected'}): "
              f"{n_ref} notebook(s) at the reference level (strict nbval), "
-             f"{len(paths) - n_ref} at the everywhere level (verdicts, glued numbers, figures)"]
+             f"{len(paths) - n_ref - n_seeds} at the everywhere level (verdicts, glued numbers, figures), "
+             f"{n_seeds} at the seeds level (verdict outcomes; seeds shifted by {SEED_SHIFT})"]
     differing = set()
     for path in paths:
         differing |= set(platform_differences(recorded_platform_of(path), config._dlml_platform))
@@ -121,7 +135,7 @@ def pytest_collect_file(parent, file_path):
         return None
     if level_of(parent.config, file_path) == "reference":
         return IPyNbFile.from_parent(parent, path=file_path)
-    return EverywhereNotebook.from_parent(parent, path=file_path)
+    return ExecutedNotebook.from_parent(parent, path=file_path)
 
 
 # ------------------------------------------------------------------------ tolerances
@@ -175,17 +189,32 @@ def glued(nb) -> dict[str, str]:
     return found
 
 
-def verdicts(nb) -> list[tuple[int, str, str, list[str]]]:
-    """Each verdict printed: (cell index, outcome word, claim, check marks)."""
+def verdicts(nb) -> list[tuple[int, str, str, list[str], list[str]]]:
+    """Each verdict printed: (cell index, outcome words, claim, check marks, holds/fails lines)."""
     found = []
     for index, cell in enumerate(nb.cells):
         text = "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream")
         for line in text.splitlines():
             if (m := VERDICT_LINE.match(line)) and m["outcome"].strip() in OUTCOMES:
-                found.append((index, m["outcome"], m["claim"], []))
-            elif (c := CHECK_LINE.match(line)) and found and found[-1][0] == index:
-                found[-1][3].append(c["mark"])
+                found.append((index, m["outcome"], m["claim"], [], []))
+            elif found and found[-1][0] == index:
+                if c := CHECK_LINE.match(line):
+                    found[-1][3].append(c["mark"])
+                elif line.startswith((HOLDS_FOR, FAILS_FOR)):
+                    found[-1][4].append(line.strip())
     return found
+
+
+def compare_outcomes(stored, new) -> list[str]:
+    """What the seeds level checks: the same verdicts, outcomes and cases (empty: it holds)."""
+    old_verdicts, new_verdicts = verdicts(stored), verdicts(new)
+    if not old_verdicts:
+        return ["no verdict is stored: the seeds level has nothing to compare"]
+    if len(old_verdicts) != len(new_verdicts):
+        return [f"{len(old_verdicts)} verdict(s) stored, {len(new_verdicts)} printed now"]
+    return [f"verdict in cell {cell}: {outcome} {cases} became {outcome2} {cases2}: {claim2}"
+            for (cell, outcome, _, _, cases), (_, outcome2, claim2, _, cases2) in zip(old_verdicts, new_verdicts)
+            if (outcome, cases) != (outcome2, cases2)]
 
 
 def figures(nb) -> list[tuple[int, list[dict]]]:
@@ -280,7 +309,7 @@ def compare_notebooks(name: str, stored, new, tolerances: dict) -> list[str]:
     old_verdicts, new_verdicts = verdicts(stored), verdicts(new)
     if len(old_verdicts) != len(new_verdicts):
         problems.append(f"{len(old_verdicts)} verdict(s) stored, {len(new_verdicts)} printed now")
-    for (cell, outcome, claim, marks), (_, outcome2, claim2, marks2) in zip(old_verdicts, new_verdicts):
+    for (cell, outcome, claim, marks, _), (_, outcome2, claim2, marks2, _) in zip(old_verdicts, new_verdicts):
         if (outcome, mask_numbers(claim), marks) != (outcome2, mask_numbers(claim2), marks2):
             problems.append(f"verdict in cell {cell}: {outcome} {marks} became {outcome2} {marks2}: {claim2}")
     old_glue, new_glue = glued(stored), glued(new)
@@ -355,17 +384,17 @@ def notebook_key(path: Path) -> str:
     return path.resolve().relative_to(ROOT / "notebooks").with_suffix("").as_posix()
 
 
-class EverywhereNotebook(pytest.File):
+class ExecutedNotebook(pytest.File):
     def collect(self):
-        yield EverywhereItem.from_parent(self, name="everywhere-level")
+        yield ExecutedItem.from_parent(self, name=f"{level_of(self.config, Path(self.path))}-level")
 
 
-class NotHeldEverywhere(Exception):
+class NotHeld(Exception):
     pass
 
 
-class EverywhereItem(pytest.Item):
-    """Execute one notebook in a fresh kernel and check it at the everywhere level."""
+class ExecutedItem(pytest.Item):
+    """Execute one notebook in a fresh kernel and check it at the everywhere or the seeds level."""
 
     def runtest(self):
         path = Path(self.path)
@@ -379,23 +408,31 @@ class EverywhereItem(pytest.Item):
         try:
             client.execute()
         except CellExecutionError as error:
-            raise NotHeldEverywhere(f"a cell raised:\n{error}") from None
+            raise NotHeld(f"a cell raised:\n{error}") from None
         finally:
             if keep := os.environ.get("DLML_KEEP_EXECUTED"):  # a folder: what this machine computed
                 target = Path(keep) / f"{notebook_key(path)}.ipynb"
                 target.parent.mkdir(parents=True, exist_ok=True)
                 nbformat.write(new, target)
+        if self.level == "seeds":
+            if problems := compare_outcomes(stored, new):
+                raise NotHeld("\n".join(f"- {p}" for p in problems))
+            return
         if not hasattr(self.config, "_dlml_exact_changes"):
             self.config._dlml_exact_changes = {}
         self.config._dlml_exact_changes[notebook_key(path)] = exactly_changed_cells(stored, new)
         problems = compare_notebooks(notebook_key(path), stored, new, load_tolerances())
         if problems:
-            raise NotHeldEverywhere("\n".join(f"- {p}" for p in problems))
+            raise NotHeld("\n".join(f"- {p}" for p in problems))
 
     def repr_failure(self, excinfo):
-        if isinstance(excinfo.value, NotHeldEverywhere):
-            return f"{self.path.name} does not hold at the everywhere level:\n{excinfo.value}"
+        if isinstance(excinfo.value, NotHeld):
+            return f"{self.path.name} does not hold at the {self.level} level:\n{excinfo.value}"
         return super().repr_failure(excinfo)
 
     def reportinfo(self):
-        return self.path, 0, f"{notebook_key(Path(self.path))} (everywhere level)"
+        return self.path, 0, f"{notebook_key(Path(self.path))} ({self.level} level)"
+
+    @property
+    def level(self) -> str:
+        return level_of(self.config, Path(self.path))

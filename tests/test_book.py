@@ -135,7 +135,17 @@ def test_figures_have_an_opaque_white_background(path):
 def test_notebook_has_a_verdict_an_exercise_and_alt_text(path):
     nb = nbformat.read(path, as_version=4)
     sources = [c.source for c in nb.cells]
-    assert any("verdict(" in s for s in sources if s), "no verdict cell"
+    declared = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and "Claim(" in c.source]
+    decided = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and ".decide(" in c.source]
+    assert len(declared) == 1 and len(decided) == 1, "one Claim(...) declared and one .decide(...) cell"
+    assert "_verdict\"" in nb.cells[decided[0]].source, "the verdict's summary is glued as <prefix>_verdict"
+    # Declared before the numbers are seen: no figure or table is output above the claim.
+    assert not any(o.get("output_type") in ("display_data", "execute_result")
+                   and set(o.get("data", {})) & {"image/png", "text/html"}
+                   for c in nb.cells[:declared[0]] if c.cell_type == "code" for o in c.outputs), \
+        "the claim and its cases are declared after results were shown"
+    printed = "".join(o.get("text", "") for o in nb.cells[decided[0]].outputs)
+    assert re.match(r"(HOLDS|HOLDS UNDER CONDITIONS|DOES NOT HOLD): ", printed), "the verdict cell prints no outcome"
     assert any("{exercise}" in s for s in sources) and any("{solution-start}" in s for s in sources)
     for cell in nb.cells:
         if cell.cell_type == "code" and any("image/png" in o.get("data", {}) for o in cell.outputs):

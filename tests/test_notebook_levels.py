@@ -35,7 +35,7 @@ def figure_output(ys):
     return output
 
 
-def notebook(acc="95.6", n="100", best="'random forest'", verdict="SUPPORTED: CNN wins\n  [x] 95.6 > 80\n",
+def notebook(acc="95.6", n="100", best="'random forest'", verdict="HOLDS: CNN wins\n  [x] 95.6 > 80\n",
              ys=(50.0, 80.0, 95.0)):
     cells = [nbformat.v4.new_code_cell("x", outputs=[glue_output("acc", acc), glue_output("n_exact", n),
                                                      glue_output("best", best), figure_output(ys)]),
@@ -52,7 +52,7 @@ def test_the_same_notebook_holds():
 
 
 def test_glued_number_within_its_declared_tolerance_holds():
-    assert problems(notebook(acc="94.1", verdict="SUPPORTED: CNN wins\n  [x] 94.1 > 80\n")) == []
+    assert problems(notebook(acc="94.1", verdict="HOLDS: CNN wins\n  [x] 94.1 > 80\n")) == []
 
 
 def test_glued_number_outside_its_tolerance_fails_and_names_the_reason():
@@ -87,7 +87,7 @@ def test_a_verdict_that_no_longer_prints_fails():
 
 
 def test_a_verdict_with_other_checks_fails():
-    found = problems(notebook(verdict="SUPPORTED: CNN wins\n  [x] 95.6 > 80\n  [x] extra\n"))
+    found = problems(notebook(verdict="HOLDS: CNN wins\n  [x] 95.6 > 80\n  [x] extra\n"))
     assert len(found) == 1 and found[0].startswith("verdict in cell 1")
 
 
@@ -166,3 +166,26 @@ def test_exactly_changed_cells_counts_what_strict_nbval_would_flag():
     split.cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text=t)
                               for t in (text[:10], text[10:])]
     assert levels.exactly_changed_cells(notebook(), split) == (0, 2)
+
+
+# ------------------------------------------------------------------ the seeds level
+
+CONDITIONS = "HOLDS UNDER CONDITIONS: data helps\n  holds for: a CNN\n  does not hold for: an MLP\n  a CNN:\n  [x] 95.6 > 80\n"
+
+
+def test_seeds_level_accepts_other_numbers_and_check_marks_with_the_same_outcome_and_cases():
+    new = CONDITIONS.replace("95.6 > 80", "91.2 > 80") + "  [ ] a new check\n"
+    assert levels.compare_outcomes(notebook(verdict=CONDITIONS), notebook(acc="50", verdict=new)) == []
+
+
+@pytest.mark.parametrize("new", [
+    CONDITIONS.replace("HOLDS UNDER CONDITIONS", "HOLDS"),
+    CONDITIONS.replace("holds for: a CNN\n  does not hold for: an MLP", "holds for: a CNN; an MLP"),
+    "something else\n"])
+def test_seeds_level_fails_when_the_outcome_or_its_cases_change(new):
+    assert levels.compare_outcomes(notebook(verdict=CONDITIONS), notebook(verdict=new)) != []
+
+
+def test_seeds_level_refuses_a_notebook_with_no_stored_verdict():
+    assert levels.compare_outcomes(notebook(verdict="no verdict\n"), notebook(verdict="no verdict\n")) == [
+        "no verdict is stored: the seeds level has nothing to compare"]

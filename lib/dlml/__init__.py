@@ -17,7 +17,8 @@ One concept per module:
 - :mod:`dlml.augment` — label-preserving shifts of signals;
 - :mod:`dlml.plots` — the book's figure style and common figures;
 - :mod:`dlml.report` — the environment a page was executed in;
-- :mod:`dlml.verdict` — the check that ends every notebook;
+- :mod:`dlml.seeds` — the book's seeds, and the switch that shifts them all;
+- :mod:`dlml.verdict` — the article's claim, decided: holds, holds under conditions, does not hold;
 - :mod:`dlml.checks` — the input checks the modules share.
 """
 

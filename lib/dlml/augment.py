@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from dlml.seeds import book_seed
+
 MODES = ("circular", "zeros", "edge")  # what fills the places a shift empties
 
 
@@ -81,7 +83,7 @@ def shift(X, shifts, mode: str = "circular") -> np.ndarray:
 
 
 def random_shifts(X, y, copies: int = 1, max_shift: int = 5, mode: str = "circular",
-                  seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+                  seed: int = book_seed(0)) -> tuple[np.ndarray, np.ndarray]:
     """The training set plus ``copies`` randomly shifted copies of it.
 
     Each copy shifts every signal by its own random amount, drawn uniformly from

@@ -29,6 +29,8 @@ import numpy as np
 from sklearn import datasets as skdatasets
 from sklearn.model_selection import train_test_split
 
+from dlml.seeds import book_seed
+
 
 @dataclass(frozen=True, eq=False)
 class Dataset:
@@ -131,7 +133,7 @@ def load(
     *,
     n_train: int | None = None,
     n_test: int | None = None,
-    seed: int = 0,
+    seed: int = book_seed(0),
     noise: float | None = None,
 ) -> Dataset:
     """Load one of the book's data sets by name.

@@ -30,6 +30,7 @@ from torch import nn
 
 from dlml.device import pick_device
 from dlml.models import CNN1d, CNN2d, GRUClassifier, MLP, TextCNN, count_parameters
+from dlml.seeds import book_seed
 from dlml.train import TrainConfig, fit, torch_threads
 
 MODULES: dict[str, Callable[..., nn.Module]] = {
@@ -95,7 +96,7 @@ class NeuralNetClassifier(ClassifierMixin, BaseEstimator):
         early_stopping: bool = False,
         validation_fraction: float = 0.1,
         patience: int = 10,
-        seed: int = 0,
+        seed: int = book_seed(0),
         device: str | None = None,
         n_threads: int | None = 1,
         progress: bool | None = None,
@@ -186,7 +187,7 @@ class NeuralNetClassifier(ClassifierMixin, BaseEstimator):
 MNIST1D_CNN = dict(module="cnn1d", module_params={"channels": 48}, epochs=100, batch_size=100, lr=1e-2)
 
 
-def mnist1d_cnn(seed: int = 0, **overrides) -> NeuralNetClassifier:
+def mnist1d_cnn(seed: int = book_seed(0), **overrides) -> NeuralNetClassifier:
     """The book's 1-D CNN for MNIST-1D, as an unfitted classifier.
 
     Parameters

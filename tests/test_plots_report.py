@@ -5,29 +5,6 @@ import pytest
 matplotlib.use("Agg")
 
 from dlml import plots, report  # noqa: E402
-from dlml.verdict import ClaimNotSupported, verdict  # noqa: E402
-
-
-def test_supported_claim_prints_every_check(capsys):
-    verdict("it works", {"a holds": True, "b holds": np.bool_(True)})
-    assert capsys.readouterr().out == "SUPPORTED: it works\n  [x] a holds\n  [x] b holds\n"
-
-
-def test_unsupported_claim_fails_loudly_and_names_the_failed_check():
-    with pytest.raises(ClaimNotSupported, match=r"no longer supports: it works\nfailed checks:\n  - b holds"):
-        verdict("it works", {"a holds": True, "b holds": False})
-
-
-def test_verdict_is_an_assertion_error_so_pytest_reports_it_as_a_failure():
-    assert issubclass(ClaimNotSupported, AssertionError)
-
-
-@pytest.mark.parametrize("evidence, message", [({}, "at least one check"), ({"x": 1}, "must be bool")])
-def test_verdict_rejects_empty_or_non_boolean_evidence(evidence, message):
-    with pytest.raises(ValueError, match=message):
-        verdict("claim", evidence)
-
-
 def test_decision_boundary_shades_each_class():
     import matplotlib.pyplot as plt
 
