@@ -3,7 +3,7 @@
 1. Device selection: ``DLML_DEVICE=cuda`` must give a CUDA device (and a clear error
    where there is none).
 2. The book's MNIST-1D CNN trains on the GPU; its accuracy and time are printed.
-3. The pilot notebook runs top to bottom on the GPU and its verdict holds. Its outputs
+3. The pilot notebook runs top to bottom on the GPU, its verdict cell included. Its outputs
    are not compared with the stored CPU ones: on a GPU the last digits differ. Where
    Jupyter is not installed (a bare GPU image), its code cells run in this process
    instead, in order, in one namespace, with ``myst_nb.glue`` replaced by a no-op.
@@ -64,7 +64,7 @@ def main(notebooks: list[Path]) -> int:
             print(f"FAIL: {path.name} on {device}: {type(error).__name__}: {error}")
             failed.append(path.name)
             continue
-        print(f"{path.name} on {device}: ran in {seconds:.1f} s, verdict supported")
+        print(f"{path.name} on {device}: ran in {seconds:.1f} s, every cell including the verdict")
     print(f"GPU CHECK {'FAILED: ' + ', '.join(failed) if failed else 'PASSED'}")
     return 1 if failed else 0
 

@@ -175,3 +175,27 @@ def test_every_glue_reference_resolves_to_a_stored_value():
     for page, source, key in refs:
         assert source.suffix == ".ipynb", f"{page.name}: glue key {key!r} must name its notebook (path::key)"
         assert key in glued(nbformat.read(source, as_version=4)), f"{page.name}: {source.name} stores no glued value {key!r}"
+
+
+# Where the book states the verdicts of the notebooks, beside them: each page must take the
+# outcome words from the notebooks' glued summaries (`<prefix>_verdict`), never type them.
+VERDICT_PAGES = {
+    "book/ch1-what-is-deep-learning.md": "01-what-is-deep-learning",
+    "book/ch2-dl-vs-ml.md": "02-dl-vs-ml",
+    "book/ch2-the-table-measured.md": "02-dl-vs-ml",
+    "book/ch3-advantages.md": "03-advantages",
+    "book/ch4-disadvantages.md": "04-disadvantages",
+    "book/conclusion.md": "0[234]-*",
+}
+TYPED_OUTCOME = re.compile(r"\*\*(holds|does not hold|not)\b[^*]*\*\*", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("page, chapters", VERDICT_PAGES.items(), ids=lambda v: str(v))
+def test_pages_take_every_verdict_from_its_notebook(page, chapters):
+    text = (ROOT / page).read_text()
+    assert not TYPED_OUTCOME.findall(text), f"{page} types an outcome in bold instead of gluing it"
+    cited = {(source, key) for p, source, key in glue_references() if p == ROOT / page and key.endswith("_verdict")}
+    for notebook in sorted((ROOT / "notebooks").glob(f"{chapters}/*.ipynb")):
+        keys = [k for k in glued(nbformat.read(notebook, as_version=4)) if k.endswith("_verdict")]
+        assert len(keys) == 1, f"{notebook.name} glues {len(keys)} verdict summaries; one expected"
+        assert (notebook, keys[0]) in cited, f"{page} does not state the verdict of {notebook.name} ({keys[0]})"

@@ -26,6 +26,8 @@ import nbformat
 import pytest
 from IPython.core.inputtransformer2 import TransformerManager
 
+from dlml.verdict import OUTCOMES
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "01-what-is-deep-learning" / "01-a-neuron.ipynb"
 TIMEOUT = 900  # seconds, for each step; installing torch alone takes a minute or two
@@ -164,8 +166,10 @@ def test_a_notebook_runs_alone_from_the_wheel(tmp_path):
     errors = [f"{o.ename}: {o.evalue}" for o in outputs if o.output_type == "error"]
     assert not errors, f"the notebook shows errors: {errors}"
     lines = [line for o in outputs if o.output_type == "stream" for line in o.text.splitlines()]
-    assert any(line.startswith("SUPPORTED:") for line in lines), (
-        "the notebook printed no verdict 'SUPPORTED: ...'; its stream output:\n" + "\n".join(lines))
+    stored = [line for cell in nbformat.read(NOTEBOOK, as_version=4).cells for o in cell.get("outputs", [])
+              if o.output_type == "stream" for line in o.text.splitlines() if line.startswith(OUTCOMES)]
+    assert stored and stored[0] in lines, (
+        f"the notebook did not reach its stored verdict {stored[:1]}; its stream output:\n" + "\n".join(lines))
 
 
 def _imports(source: str) -> set[str]:

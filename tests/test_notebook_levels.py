@@ -159,8 +159,8 @@ def test_glue_rejects_names_the_book_cannot_reference(value):
 def test_exactly_changed_cells_counts_what_strict_nbval_would_flag():
     assert levels.exactly_changed_cells(notebook(), notebook()) == (0, 2)
     assert levels.exactly_changed_cells(notebook(), notebook(acc="94.1")) == (1, 2)
-    timing = notebook(verdict="SUPPORTED: fast\n  [x] fit took 1.5 s\n")
-    assert levels.exactly_changed_cells(timing, notebook(verdict="SUPPORTED: fast\n  [x] fit took 2.7 s\n")) == (0, 2)
+    timing = notebook(verdict="HOLDS: fast\n  [x] fit took 1.5 s\n")
+    assert levels.exactly_changed_cells(timing, notebook(verdict="HOLDS: fast\n  [x] fit took 2.7 s\n")) == (0, 2)
     split = notebook()
     text = split.cells[1].outputs[0]["text"]
     split.cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text=t)

@@ -3,8 +3,8 @@
 ``make execute`` (scripts/execute.py) stores in every notebook's metadata when it ran,
 for how long and on what hardware (``metadata.dlml.execution``). This directive reads
 those records from the notebooks in the table of contents at build time, and the
-notebook's stored outputs give its status: whether its verdict cell printed
-``SUPPORTED`` and whether any cell stored an error. Nothing is typed by hand.
+notebook's stored outputs give its status: the outcome its verdict cell printed
+(holds, holds under conditions, does not hold) or that a cell stored an error. Nothing is typed by hand.
 
 Usage in a MyST page::
 
@@ -21,16 +21,20 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 
+from dlml.verdict import OUTCOMES
+
 BUDGET_S = 90.0  # per notebook, on the reference machine (DESIGN.md)
 
 
 def notebook_status(nb) -> str:
-    """'error', 'verdict supported' or 'executed', from a notebook's stored outputs."""
+    """'error', the verdict's outcome ('holds', ...) or 'executed', from a notebook's stored outputs."""
     outputs = [o for cell in nb.cells if cell.cell_type == "code" for o in cell.get("outputs", [])]
     if any(o.get("output_type") == "error" for o in outputs):
         return "error"
-    if any("SUPPORTED:" in o.get("text", "") for o in outputs if o.get("output_type") == "stream"):
-        return "verdict supported"
+    for o in outputs:
+        for line in o.get("text", "").splitlines() if o.get("output_type") == "stream" else ():
+            if outcome := next((w for w in sorted(OUTCOMES, key=len, reverse=True) if line.startswith(w + ":")), None):
+                return outcome.lower()
     return "executed"
 
 
