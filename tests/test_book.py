@@ -147,6 +147,8 @@ def test_notebook_has_a_verdict_an_exercise_and_alt_text(path):
     printed = "".join(o.get("text", "") for o in nb.cells[decided[0]].outputs)
     assert re.match(r"(HOLDS|HOLDS UNDER CONDITIONS|DOES NOT HOLD): ", printed), "the verdict cell prints no outcome"
     assert any("{exercise}" in s for s in sources) and any("{solution-start}" in s for s in sources)
+    text = "\n".join(sources)
+    assert text.count("{solution-start}") == text.count("{solution-end}"), "a solution-start without its solution-end"
     for cell in nb.cells:
         if cell.cell_type == "code" and any("image/png" in o.get("data", {}) for o in cell.outputs):
             alt = cell.metadata.get("mystnb", {}).get("image", {}).get("alt", "")
