@@ -48,13 +48,12 @@ from nbval.plugin import IPyNbFile
 
 from dlml.report import platform_record
 from dlml.seeds import SHIFT as SEED_SHIFT
-from dlml.verdict import FAILS_FOR, HOLDS_FOR, OUTCOMES
+from dlml.verdict import FAILS_FOR, HOLDS_FOR, outcome_of
 
 ROOT = Path(__file__).resolve().parents[1]
 TOLERANCES = ROOT / "tests" / "tolerances.toml"
 GLUE_MIME = "application/papermill.record/text/plain"
 LEVELS = ("auto", "reference", "everywhere", "seeds")
-VERDICT_LINE = re.compile(r"^(?P<outcome>[A-Z][A-Z ]+): (?P<claim>.*)$")
 CHECK_LINE = re.compile(r"^  \[(?P<mark>.)\] ")
 NUMBER = re.compile(r"[-+]?\d[\d,]*(\.\d+)?(e[-+]?\d+)?")
 CELL_TIMEOUT_S = 900
@@ -195,8 +194,8 @@ def verdicts(nb) -> list[tuple[int, str, str, list[str], list[str]]]:
     for index, cell in enumerate(nb.cells):
         text = "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream")
         for line in text.splitlines():
-            if (m := VERDICT_LINE.match(line)) and m["outcome"].strip() in OUTCOMES:
-                found.append((index, m["outcome"], m["claim"], [], []))
+            if outcome := outcome_of(line):
+                found.append((index, outcome, line[len(outcome) + 2:], [], []))
             elif found and found[-1][0] == index:
                 if c := CHECK_LINE.match(line):
                     found[-1][3].append(c["mark"])

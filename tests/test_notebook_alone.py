@@ -26,7 +26,7 @@ import nbformat
 import pytest
 from IPython.core.inputtransformer2 import TransformerManager
 
-from dlml.verdict import OUTCOMES
+from dlml.verdict import outcome_of
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "01-what-is-deep-learning" / "01-a-neuron.ipynb"
@@ -167,7 +167,7 @@ def test_a_notebook_runs_alone_from_the_wheel(tmp_path):
     assert not errors, f"the notebook shows errors: {errors}"
     lines = [line for o in outputs if o.output_type == "stream" for line in o.text.splitlines()]
     stored = [line for cell in nbformat.read(NOTEBOOK, as_version=4).cells for o in cell.get("outputs", [])
-              if o.output_type == "stream" for line in o.text.splitlines() if line.startswith(OUTCOMES)]
+              if o.output_type == "stream" for line in o.text.splitlines() if outcome_of(line)]
     assert stored and stored[0] in lines, (
         f"the notebook did not reach its stored verdict {stored[:1]}; its stream output:\n" + "\n".join(lines))
 

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from dlml.verdict import DOES_NOT_HOLD, HOLDS, UNDER_CONDITIONS, Claim, SanityCheckFailed, Verdict, verdict
+from dlml.verdict import DOES_NOT_HOLD, HOLDS, UNDER_CONDITIONS, Claim, SanityCheckFailed, Verdict, outcome_of, verdict
 
 
 def test_a_claim_whose_every_check_holds_holds_and_prints_every_check(capsys):
@@ -71,3 +71,10 @@ def test_claim_rejects_bad_declarations(article, cases, message):
 def test_sanity_must_be_boolean_checks_too():
     with pytest.raises(ValueError, match="sanity: each check"):
         verdict("c", {"x": True}, sanity={"s": "yes"})
+
+
+def test_outcome_of_reads_the_outcome_a_verdict_printed(capsys):
+    verdict("c", {"a": {"x": True}, "b": {"y": False}})
+    lines = capsys.readouterr().out.splitlines()
+    assert [outcome_of(line) for line in lines[:2]] == [UNDER_CONDITIONS, None]
+    assert outcome_of("HOLDSX: no") is None and outcome_of("DOES NOT HOLD: c") == DOES_NOT_HOLD

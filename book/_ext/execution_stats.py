@@ -21,7 +21,7 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 
-from dlml.verdict import OUTCOMES
+from dlml.verdict import outcome_of
 
 BUDGET_S = 90.0  # per notebook, on the reference machine (DESIGN.md)
 
@@ -33,7 +33,7 @@ def notebook_status(nb) -> str:
         return "error"
     for o in outputs:
         for line in o.get("text", "").splitlines() if o.get("output_type") == "stream" else ():
-            if outcome := next((w for w in sorted(OUTCOMES, key=len, reverse=True) if line.startswith(w + ":")), None):
+            if outcome := outcome_of(line):
                 return outcome.lower()
     return "executed"
 

@@ -43,6 +43,17 @@ OUTCOMES = (HOLDS, UNDER_CONDITIONS, DOES_NOT_HOLD)
 HOLDS_FOR, FAILS_FOR = "  holds for: ", "  does not hold for: "
 
 
+def outcome_of(line: str) -> str | None:
+    """The outcome a printed verdict line starts with, or None for any other line.
+
+    >>> outcome_of("HOLDS UNDER CONDITIONS: deep learning needs data")
+    'HOLDS UNDER CONDITIONS'
+    >>> outcome_of("  [x] a check") is None
+    True
+    """
+    return next((word for word in OUTCOMES if line.startswith(word + ": ")), None)
+
+
 class SanityCheckFailed(AssertionError):
     """Raised when a check that should hold by construction fails: the experiment is broken."""
 
