@@ -36,8 +36,9 @@ from execute import execute  # noqa: E402
 
 from dlml import data  # noqa: E402
 from dlml.compare import compare  # noqa: E402
-from dlml.estimator import NeuralNetClassifier, mnist1d_cnn  # noqa: E402
+from dlml.estimator import NeuralNetClassifier  # noqa: E402
 from dlml.models import MLP  # noqa: E402
+from dlml.recipes import mnist1d_cnn  # noqa: E402
 from dlml.report import platform_record  # noqa: E402
 
 NOTEBOOK_BUDGET_S, CNN_BUDGET_S, CNN_TARGET, OVERHEAD_TARGET = 90.0, 30.0, 0.94, 0.10

@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from dlml import data  # noqa: E402
 from dlml.device import available_devices, pick_device  # noqa: E402
-from dlml.estimator import mnist1d_cnn  # noqa: E402
+from dlml.recipes import mnist1d_cnn  # noqa: E402
 
 PILOT = ROOT / "notebooks" / "01-what-is-deep-learning" / "01-a-neuron.ipynb"
 

@@ -13,9 +13,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import sync_environment  # noqa: E402
-from tests.notebook_levels import glued  # noqa: E402
+from tests.notebook_levels import METHOD_PAGES, glued, notebook_key  # noqa: E402
 
 NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+CLAIM_PAGES = [p for p in NOTEBOOKS if notebook_key(p) not in METHOD_PAGES]
 
 
 def toc_files():
@@ -131,7 +132,7 @@ def test_figures_have_an_opaque_white_background(path):
                 assert all(c == (255, 255, 255, 255) for c in corners), f"{cell.source[:60]!r}: corners {corners}"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", CLAIM_PAGES, ids=lambda p: p.name)
 def test_notebook_has_a_verdict_an_exercise_and_alt_text(path):
     nb = nbformat.read(path, as_version=4)
     sources = [c.source for c in nb.cells]
@@ -197,7 +198,28 @@ def test_pages_take_every_verdict_from_its_notebook(page, chapters):
     text = (ROOT / page).read_text()
     assert not TYPED_OUTCOME.findall(text), f"{page} types an outcome in bold instead of gluing it"
     cited = {(source, key) for p, source, key in glue_references() if p == ROOT / page and key.endswith("_verdict")}
-    for notebook in sorted((ROOT / "notebooks").glob(f"{chapters}/*.ipynb")):
+    for notebook in sorted(p for p in (ROOT / "notebooks").glob(f"{chapters}/*.ipynb") if p in CLAIM_PAGES):
         keys = [k for k in glued(nbformat.read(notebook, as_version=4)) if k.endswith("_verdict")]
         assert len(keys) == 1, f"{notebook.name} glues {len(keys)} verdict summaries; one expected"
         assert (notebook, keys[0]) in cited, f"{page} does not state the verdict of {notebook.name} ({keys[0]})"
+
+
+def test_method_pages_decide_no_claim_and_still_teach():
+    for key in METHOD_PAGES:
+        nb = nbformat.read(ROOT / "notebooks" / f"{key}.ipynb", as_version=4)
+        text = "\n".join(c.source for c in nb.cells)
+        assert "Claim(" not in text and ".decide(" not in text, f"{key} is a method page but decides a claim"
+        assert "{exercise}" in text and text.count("{solution-start}") == text.count("{solution-end}")
+
+
+def test_the_tuning_page_selected_what_dlml_recipes_stores():
+    # The search of 00-a-fair-fight, as executed and stored, chose dlml.recipes.SELECTED: changing
+    # the search space, the protocol or the stored selection without the other fails here.
+    from dlml import recipes
+
+    values = glued(nbformat.read(ROOT / "notebooks/02-dl-vs-ml/00-a-fair-fight.ipynb", as_version=4))
+    stored = {family: recipes.SEARCH[family].index(config) + 1 for family, config in recipes.SELECTED.items()}
+    selected = dict(item.split("=#") for item in values["tune_selection"].strip("'\"").split())
+    names = {short: family for family, short in recipes.SHORT_NAMES.items()}
+    assert {names[k]: int(v) for k, v in selected.items()} == stored
+    assert values["tune_selection_matches"].strip("'\"") == "yes"

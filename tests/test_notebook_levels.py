@@ -75,6 +75,13 @@ def test_a_changed_string_fails():
     assert any("'gradient boosting'" in p for p in problems(notebook(best="'gradient boosting'")))
 
 
+def test_a_string_declared_any_text_may_change():
+    tolerances = {**TOLERANCES, "ch/page": {**TOLERANCES["ch/page"],
+                                            "keys": {"best": {"text": "any", "why": "a near-tie"}}}}
+    found = levels.compare_notebooks("ch/page", notebook(), notebook(best="'gradient boosting'"), tolerances)
+    assert not any("'gradient boosting'" in p for p in found)
+
+
 def test_a_missing_glued_key_fails():
     new = notebook()
     new.cells[0].outputs.pop(0)
@@ -145,7 +152,8 @@ def test_every_tolerance_has_a_reason_and_names_a_real_notebook_and_key():
             assert fnmatch.filter(titles, pattern), f"tests/tolerances.toml: no panel of {name} is titled {pattern!r}"
         for entry in filter(None, entries):
             assert entry.get("why"), f"tests/tolerances.toml: an entry of {name} gives no reason: {entry}"
-            assert set(entry) <= {"abs", "rel", "span", "why"}, f"unknown fields in {name}: {entry}"
+            assert set(entry) <= {"abs", "rel", "span", "text", "why"}, f"unknown fields in {name}: {entry}"
+            assert entry.get("text", "any") == "any", f"{name}: text can only be \"any\"; got {entry}"
 
 
 @pytest.mark.parametrize("value", ["", "1abc", "a-b", 3])
@@ -189,3 +197,10 @@ def test_seeds_level_fails_when_the_outcome_or_its_cases_change(new):
 def test_seeds_level_refuses_a_notebook_with_no_stored_verdict():
     assert levels.compare_outcomes(notebook(verdict="no verdict\n"), notebook(verdict="no verdict\n")) == [
         "no verdict is stored: the seeds level has nothing to compare"]
+
+
+def test_seeds_level_asks_a_method_page_only_to_run():
+    plain = notebook(verdict="no verdict\n")
+    assert levels.compare_outcomes(plain, plain, method_page=True) == []
+    assert levels.compare_outcomes(plain, notebook(verdict=CONDITIONS), method_page=True) != []
+    assert set(levels.METHOD_PAGES) <= {levels.notebook_key(p) for p in levels.notebook_paths()}

@@ -10,7 +10,8 @@ One concept per module:
 - :mod:`dlml.estimator` — a scikit-learn classifier around the networks;
 - :mod:`dlml.compare` — many models, same data and seeds, one table; learning curves;
 - :mod:`dlml.zoo` — the standard line-up of classical and neural models;
-- :mod:`dlml.features` — hand-crafted features of 1-D signals;
+- :mod:`dlml.recipes` — the tuned models for MNIST-1D, and the search that chose them;
+- :mod:`dlml.features` — features of 1-D signals: hand-crafted ones, and random convolutional kernels;
 - :mod:`dlml.distributed` — data-parallel training with ``torch.distributed``;
 - :mod:`dlml.explain` — saliency, integrated gradients, tree rules, sanity checks;
 - :mod:`dlml.cost` — parameters, FLOPs, time, latency, memory;

@@ -23,7 +23,8 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 from sklearn.tree import DecisionTreeClassifier
 
-from dlml.estimator import NeuralNetClassifier, mnist1d_cnn
+from dlml.estimator import NeuralNetClassifier
+from dlml.recipes import mnist1d_cnn
 
 KINDS = ("tabular", "signal")
 
