@@ -233,7 +233,7 @@ def selection(results: pd.DataFrame) -> dict[str, dict]:
 
     ``results`` is a table of :func:`dlml.compare.compare` with models named ``"family #i"``;
     the configuration with the highest mean validation accuracy over its seeds wins, the
-    earlier one on a tie (the default, then the cheaper ones come first in ``SEARCH``).
+    earlier one in ``SEARCH`` on a tie (the default comes first).
     """
     if not {"model", "test_accuracy"} <= set(results.columns):
         raise ValueError("results must have the columns 'model' and 'test_accuracy' of dlml.compare.compare.")
