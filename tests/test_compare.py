@@ -114,6 +114,35 @@ def test_learning_curve_has_a_row_per_size_model_and_seed():
     assert means[400] > means[10]
 
 
+def test_learning_curve_builds_models_per_size_and_runs_in_one_parallel_pass():
+    from dlml.compare import learning_curve
+
+    def models(n):  # a deeper tree for more data: what the size-dependent form is for
+        return {"tree": DecisionTreeClassifier(max_depth=1 if n < 100 else 8), "forest": RandomForestClassifier(n_estimators=5)}
+
+    def moons(n, seed):
+        return load("moons", n_train=n, n_test=200, seed=seed)
+
+    serial = learning_curve(models, moons, sizes=[20, 400], seeds=[0, 1])
+    parallel = learning_curve(models, moons, sizes=[20, 400], seeds=[0, 1], n_jobs=2)
+    key = ["n_train", "seed", "model", "test_accuracy"]
+    # the largest size runs first, yet the rows come back in the order asked for: sizes, seeds, models
+    assert serial[key].values.tolist() == parallel[key].values.tolist()
+    assert serial[["n_train", "seed", "model"]].values.tolist() == [
+        [n, s, m] for n in (20, 400) for s in (0, 1) for m in ("tree", "forest")]
+    direct = compare({"tree": DecisionTreeClassifier(max_depth=8)}, moons(400, 1), seeds=(1,))
+    assert serial.query("n_train == 400 and seed == 1 and model == 'tree'").test_accuracy.item() == \
+        direct.test_accuracy.item()
+
+
+def test_learning_curve_explains_a_size_without_models():
+    from dlml.compare import learning_curve
+
+    with pytest.raises(ValueError, match="models is empty"):
+        learning_curve(lambda n: {} if n > 50 else {"tree": DecisionTreeClassifier()},
+                       lambda n, seed: load("moons", n_train=n, n_test=50, seed=seed), sizes=[20, 100], seeds=[0])
+
+
 @pytest.mark.parametrize("sizes", [[], [0, 10], [2.5]])
 def test_learning_curve_rejects_bad_sizes(sizes):
     from dlml.compare import learning_curve

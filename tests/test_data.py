@@ -167,3 +167,10 @@ def test_bad_text_set_names_and_sizes_are_explained():
         load("negation_short")
     with pytest.raises(ValueError, match="n_train must be a positive integer; got -5"):
         load("negation", n_train=-5)
+
+
+@pytest.mark.parametrize("n_train, n_test", [(29, 21), (7, 3), (4000, 1000)])
+def test_mnist1d_gives_exactly_the_sizes_asked_for(n_train, n_test):
+    # 29 of 50 once gave 28: the generator splits at int(50 * 0.58) == int(28.999...)
+    ds = load("mnist1d", n_train=n_train, n_test=n_test, seed=0)
+    assert (len(ds.y_train), len(ds.y_test)) == (n_train, n_test)

@@ -178,3 +178,19 @@ def test_bad_trees():
     tree = DecisionTreeClassifier().fit([[0, 1], [1, 0]], [0, 1])
     with pytest.raises(ValueError, match="feature_names has 1 names; the tree has 2 features"):
         tree_rules(tree, ["a"])
+
+
+def test_saliency_of_a_2d_cnn_takes_its_flat_images():
+    # CNN2d's first layer with in_features is its head: the width check must not read it
+    from dlml.models import CNN2d
+
+    torch.manual_seed(0)
+    cnn = CNN2d(side=8, n_outputs=3).eval()
+    X = np.random.default_rng(0).normal(size=(4, 64)).astype(np.float32)
+    s = saliency(cnn, X)
+    Xt = torch.tensor(X, requires_grad=True)
+    out = cnn(Xt)
+    out.gather(1, out.argmax(1, keepdim=True)).sum().backward()
+    assert s.shape == (4, 64) and np.allclose(s, Xt.grad.numpy(), atol=1e-6)
+    with pytest.raises(ValueError, match="expects 64 features per example; X has 63"):
+        saliency(cnn, X[:, :63])

@@ -134,34 +134,45 @@ def compare(
         One row per (model, seed), with the columns in ``COLUMNS``
         (and ``train_accuracy`` when asked).
     """
+    _check_models(models)
+    if not seeds:
+        raise ValueError("seeds is empty; give at least one seed.")
+    if not (isinstance(data, Dataset) or callable(data)):
+        raise ValueError(f"data must be a Dataset or a function seed -> Dataset; got {type(data).__name__}.")
+    _check_n_jobs(n_jobs)
+    datasets = {seed: data if isinstance(data, Dataset) else data(seed) for seed in seeds}
+    jobs = [(name, est, datasets[seed], seed, score_train) for seed in seeds for name, est in models.items()]
+    columns = COLUMNS + (["train_accuracy"] if score_train else [])
+    return pd.DataFrame(_run(jobs, n_jobs), columns=columns)
+
+
+def _check_models(models: Mapping[str, BaseEstimator]) -> None:
     if not models:
         raise ValueError("models is empty; give at least one {name: estimator}.")
     for name, model in models.items():
         if not (hasattr(model, "fit") and hasattr(model, "predict")):
             raise ValueError(f"model {name!r} must be an estimator with fit and predict; got {type(model).__name__}.")
-    if not seeds:
-        raise ValueError("seeds is empty; give at least one seed.")
-    if not (isinstance(data, Dataset) or callable(data)):
-        raise ValueError(f"data must be a Dataset or a function seed -> Dataset; got {type(data).__name__}.")
+
+
+def _check_n_jobs(n_jobs: int) -> None:
     if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs < 1:
         raise ValueError(f"n_jobs must be a positive integer; got {n_jobs!r}.")
-    datasets = {seed: data if isinstance(data, Dataset) else data(seed) for seed in seeds}
-    jobs = [(name, est, datasets[seed], seed, score_train) for seed in seeds for name, est in models.items()]
-    if n_jobs == 1:
-        rows = [_fit_and_measure(*job) for job in jobs]
-    else:
-        from joblib import Parallel, delayed
 
-        with warnings.catch_warnings():
-            # loky restarts a worker whose memory grew and says so; the results are unaffected
-            warnings.filterwarnings("ignore", message="A worker stopped while some jobs were given")
-            rows = Parallel(n_jobs=n_jobs)(delayed(_fit_and_measure)(*job) for job in jobs)
-    columns = COLUMNS + (["train_accuracy"] if score_train else [])
-    return pd.DataFrame(rows, columns=columns)
+
+def _run(jobs: list[tuple], n_jobs: int) -> list[dict]:
+    """``_fit_and_measure`` on every job, in one pass over ``n_jobs`` processes; rows in job order."""
+    if n_jobs == 1:
+        return [_fit_and_measure(*job) for job in jobs]
+    from joblib import Parallel, delayed
+
+    with warnings.catch_warnings():
+        # loky restarts a worker whose memory grew and says so; the results are unaffected
+        warnings.filterwarnings("ignore", message="A worker stopped while some jobs were given")
+        return Parallel(n_jobs=n_jobs)(delayed(_fit_and_measure)(*job) for job in jobs)
 
 
 def learning_curve(
-    models: Mapping[str, BaseEstimator],
+    models: Mapping[str, BaseEstimator] | Callable[[int], Mapping[str, BaseEstimator]],
     load_data: Callable[[int, int], Dataset],
     sizes: Sequence[int],
     seeds: Sequence[int] = (0, 1, 2),
@@ -171,9 +182,13 @@ def learning_curve(
 ) -> pd.DataFrame:
     """Measure every model at several training-set sizes, several seeds each.
 
+    All fits run in one pass over ``n_jobs`` processes, the largest size first, so that
+    the processes finish together instead of idling at the end of every size.
+
     Parameters
     ----------
-    models : mapping of name to unfitted estimator
+    models : mapping of name to unfitted estimator, or a callable ``n_train -> mapping``
+        A callable builds the models for each size (say, more epochs for less data).
     load_data : callable
         ``(n_train, seed) -> Dataset``; for a given seed, every model sees the same data.
     sizes : sequence of int
@@ -184,7 +199,8 @@ def learning_curve(
     Returns
     -------
     pandas.DataFrame
-        The columns of :func:`compare` plus ``n_train``; one row per (size, model, seed).
+        The columns of :func:`compare` plus ``n_train``; one row per (size, seed, model),
+        sizes in the order given.
 
     Examples
     --------
@@ -200,11 +216,20 @@ def learning_curve(
         raise ValueError(f"sizes must be a non-empty sequence of positive integers; got {sizes!r}.")
     if not callable(load_data):
         raise ValueError(f"load_data must be a function (n_train, seed) -> Dataset; got {type(load_data).__name__}.")
-    tables = []
-    for n in sizes:
-        table = compare(models, lambda seed, n=n: load_data(int(n), seed), seeds, score_train=score_train, n_jobs=n_jobs)
-        tables.append(table.assign(n_train=int(n)))
-    return pd.concat(tables, ignore_index=True)
+    if not seeds:
+        raise ValueError("seeds is empty; give at least one seed.")
+    _check_n_jobs(n_jobs)
+    per_size = {int(n): models(int(n)) if callable(models) else models for n in sizes}
+    for size_models in per_size.values():
+        _check_models(size_models)
+    datasets = {(n, seed): load_data(n, seed) for n in per_size for seed in seeds}
+    jobs = [(n, (name, est, datasets[n, seed], seed, score_train))
+            for n, size_models in per_size.items() for seed in seeds for name, est in size_models.items()]
+    order = sorted(range(len(jobs)), key=lambda i: -jobs[i][0])  # the largest size first
+    rows = dict(zip(order, _run([jobs[i][1] for i in order], n_jobs)))
+    columns = COLUMNS + (["train_accuracy"] if score_train else [])
+    table = pd.DataFrame([rows[i] for i in range(len(jobs))], columns=columns)
+    return table.assign(n_train=[n for n, _ in jobs])
 
 
 def mean_interval(table: pd.DataFrame, by: Sequence[str] = ("model",), value: str = "test_accuracy",

@@ -321,6 +321,10 @@ def _load_mnist1d(n_train: int, n_test: int, seed: int) -> Dataset:
     args = get_dataset_args(as_dict=True)
     args.update(num_samples=10 * -(-total // 10), seed=seed)
     args.update(train_split=n_train / args["num_samples"])
+    if int(args["num_samples"] * args["train_split"]) != n_train:
+        # The generator splits at int(num_samples * train_split), which float rounding can put
+        # one example short (29 / 50 * 50 == 28.999...): aim half an example higher instead.
+        args.update(train_split=(n_train + 0.5) / args["num_samples"])
     args.pop("url")
     key = hashlib.sha256(json.dumps(args, sort_keys=True).encode()).hexdigest()[:16]
     path = cache_dir() / f"mnist1d-{key}.pkl"
