@@ -204,6 +204,22 @@ def test_pages_take_every_verdict_from_its_notebook(page, chapters):
         assert (notebook, keys[0]) in cited, f"{page} does not state the verdict of {notebook.name} ({keys[0]})"
 
 
+OUTCOME_ROLE = re.compile(r"\{outcome\}`([^`]+)`")
+
+
+def test_the_home_page_states_the_outcome_of_every_claim_of_the_article():
+    # The preface's table of findings shows each outcome with the {outcome} role, which reads
+    # the notebook's printed verdict at build time (book/_ext/verdict_badges.py).
+    page = ROOT / "book/preface.md"
+    text = page.read_text()
+    assert not TYPED_OUTCOME.findall(text), "the preface types an outcome in bold instead of reading it"
+    cited = {(page.parent / target).with_suffix(".ipynb").resolve() for target in OUTCOME_ROLE.findall(text)}
+    claims = [p for p in CLAIM_PAGES if p.parent.name[:2] in ("02", "03", "04")]
+    missing = [p.name for p in claims if p not in cited]
+    assert not missing, f"the preface states no outcome for {missing}"
+    assert cited <= set(claims), f"the preface cites outcomes of pages that decide no claim: {sorted(cited - set(claims))}"
+
+
 def test_method_pages_decide_no_claim_and_still_teach():
     for key in METHOD_PAGES:
         nb = nbformat.read(ROOT / "notebooks" / f"{key}.ipynb", as_version=4)
