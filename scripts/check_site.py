@@ -3,7 +3,10 @@
 - A glued number referenced with a bare key from another page renders as empty text,
   with no warning: every ``pasted-text`` span must hold something.
 - Every image has alt text.
-- Every page of _toc.yml was built.
+- Every page of _toc.yml was built, with a description for search engines and link
+  previews, and a footer that names the book's version (the one in pyproject.toml).
+- Every verdict badge shows one of the three outcomes.
+- The site has a 404 page at its root.
 """
 
 from __future__ import annotations
@@ -13,10 +16,12 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
+import tomllib
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_build" / "html"
+OUTCOMES = ("holds", "holds under conditions", "does not hold")
 
 
 class PageScan(HTMLParser):
@@ -25,9 +30,15 @@ class PageScan(HTMLParser):
         self.problems: list[str] = []
         self._in_paste = 0
         self._paste_text = ""
+        self.description = ""
+        self._badge: str | None = None
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        if tag == "meta" and attrs.get("name") == "description":
+            self.description = attrs.get("content") or ""
+        if tag == "span" and "verdict-badge" in (attrs.get("class") or "").split():
+            self._badge = ""
         if tag == "img" and not (attrs.get("alt") or "").strip():
             self.problems.append(f"image without alt text: {attrs.get('src')}")
         if tag == "span" and "pasted-text" in (attrs.get("class") or "").split():
@@ -36,12 +47,18 @@ class PageScan(HTMLParser):
             self._in_paste += 1
 
     def handle_endtag(self, tag):
+        if self._badge is not None and tag == "span":
+            if self._badge.strip() not in OUTCOMES:
+                self.problems.append(f"a verdict badge says {self._badge.strip()!r}; expected one of {OUTCOMES}")
+            self._badge = None
         if self._in_paste and tag == "span":
             self._in_paste -= 1
             if not self._in_paste and not self._paste_text.strip():
                 self.problems.append("a glued value rendered empty")
 
     def handle_data(self, data):
+        if self._badge is not None:
+            self._badge += data
         if self._in_paste:
             self._paste_text += data
 
@@ -54,14 +71,22 @@ def toc_pages() -> list[str]:
 
 def main() -> int:
     problems = []
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    if not (SITE / "404.html").exists():
+        problems.append("the site has no 404.html at its root")
     for page in dict.fromkeys(toc_pages()):
         html = SITE / f"{page}.html"
         if not html.exists():
             problems.append(f"{page}: not built")
             continue
+        text = html.read_text(encoding="utf-8")
         scan = PageScan()
-        scan.feed(html.read_text(encoding="utf-8"))
+        scan.feed(text)
         problems += [f"{page}: {p}" for p in scan.problems]
+        if len(scan.description.split()) < 8:
+            problems.append(f"{page}: no description for search engines ({scan.description!r})")
+        if f"Version {version}, built " not in text:
+            problems.append(f"{page}: the footer does not name version {version}")
     for p in problems:
         print(p)
     print(f"site check: {len(problems)} problem(s) in {len(toc_pages())} pages")

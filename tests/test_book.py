@@ -239,3 +239,24 @@ def test_the_tuning_page_selected_what_dlml_recipes_stores():
     names = {short: family for family, short in recipes.SHORT_NAMES.items()}
     assert {names[k]: int(v) for k, v in selected.items()} == stored
     assert values["tune_selection_matches"].strip("'\"") == "yes"
+
+
+def test_page_descriptions_are_short_and_cut_at_a_word():
+    sys.path.insert(0, str(ROOT / "book" / "_ext"))
+    from page_meta import MAX_DESCRIPTION, description
+
+    long = "A neuron computes a weighted sum of its inputs, adds a bias and applies a function. " * 3
+    short = description(long)
+    assert len(short) <= MAX_DESCRIPTION and short.endswith("…") and long.startswith(short[:-1])
+    assert description("  two\n words ") == "two words"
+
+
+def test_the_version_is_one_number_everywhere_it_is_stated():
+    import tomllib
+
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    citation = yaml.safe_load((ROOT / "CITATION.cff").read_text())
+    assert citation["version"] == version, "CITATION.cff states another version than pyproject.toml"
+    bibtex = re.search(r"version\s*=\s*\{([^}]+)\}", (ROOT / "book/preface.md").read_text())
+    assert bibtex and bibtex.group(1) == version, "the preface's BibTeX states another version than pyproject.toml"
+    assert (ROOT / "LICENSE-TEXT").exists() and (ROOT / "LICENSE-CODE").exists()
