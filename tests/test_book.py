@@ -209,7 +209,7 @@ OUTCOME_ROLE = re.compile(r"\{outcome\}`([^`]+)`")
 
 def test_the_home_page_states_the_outcome_of_every_claim_of_the_article():
     # The preface's table of findings shows each outcome with the {outcome} role, which reads
-    # the notebook's printed verdict at build time (book/_ext/verdict_badges.py).
+    # the notebook's printed verdict at build time (book/_ext/verdicts.py).
     page = ROOT / "book/preface.md"
     text = page.read_text()
     assert not TYPED_OUTCOME.findall(text), "the preface types an outcome in bold instead of reading it"

@@ -78,3 +78,27 @@ def test_outcome_of_reads_the_outcome_a_verdict_printed(capsys):
     lines = capsys.readouterr().out.splitlines()
     assert [outcome_of(line) for line in lines[:2]] == [UNDER_CONDITIONS, None]
     assert outcome_of("HOLDSX: no") is None and outcome_of("DOES NOT HOLD: c") == DOES_NOT_HOLD
+
+
+def test_a_printed_verdict_reads_back_as_decided(capsys):
+    from dlml.verdict import read_printed
+
+    claim = Claim("networks win: on images, text", cases=("images: MNIST-1D", "text"))
+    v = claim.decide({"images: MNIST-1D": {"lead 12.7 >= 3": True, "complex: gap 61.9 >= 30": True},
+                      "text": {"lead -0.8 >= 3": False}},
+                     sanity={"two gradients agree": True})
+    printed = read_printed(capsys.readouterr().out)
+    assert (printed.outcome, printed.claim) == (v.outcome, v.claim)
+    assert printed.cases == {"images: MNIST-1D": True, "text": False}
+    assert printed.checks[1] == ("images: MNIST-1D", "complex: gap 61.9 >= 30", True)
+    assert printed.sanity == ("two gradients agree",)
+
+
+def test_reading_a_printed_verdict_refuses_other_text(capsys):
+    from dlml.verdict import read_printed
+
+    verdict("one claim", {"a check": False})
+    flat = read_printed(capsys.readouterr().out)
+    assert flat.outcome == DOES_NOT_HOLD and flat.cases == {None: False}
+    assert read_printed("HOLDS: c\n  [x] fine\nsomething else printed") is None
+    assert read_printed("the best model: HOLDS: no") is None

@@ -41,6 +41,8 @@ import numpy as np
 HOLDS, UNDER_CONDITIONS, DOES_NOT_HOLD = "HOLDS", "HOLDS UNDER CONDITIONS", "DOES NOT HOLD"
 OUTCOMES = (HOLDS, UNDER_CONDITIONS, DOES_NOT_HOLD)
 HOLDS_FOR, FAILS_FOR = "  holds for: ", "  does not hold for: "
+TICKED, UNTICKED = "  [x] ", "  [ ] "
+SANITY_HEADER = "  sanity checks (true by construction, not evidence):"
 
 
 def outcome_of(line: str) -> str | None:
@@ -158,9 +160,61 @@ def _decide(claim: str, cases: dict, sanity: Mapping[str, bool] | None) -> Verdi
         if case is not None:
             print(f"  {case}:")
         for text, ok in checks.items():
-            print(f"  [{'x' if ok else ' '}] {text}")
+            print(f"{TICKED if ok else UNTICKED}{text}")
     if sanity:
-        print("  sanity checks (true by construction, not evidence):")
+        print(SANITY_HEADER)
         for text in sanity:
-            print(f"  [x] {text}")
+            print(f"{TICKED}{text}")
     return Verdict(claim, outcome, holds_for, fails_for)
+
+
+@dataclass(frozen=True)
+class PrintedVerdict:
+    """A verdict read back from the text a verdict cell printed."""
+
+    outcome: str
+    claim: str
+    checks: tuple[tuple[str | None, str, bool], ...]  # (case or None, check, held), in printed order
+    sanity: tuple[str, ...] = ()
+
+    @property
+    def cases(self) -> dict[str | None, bool]:
+        """Each case (``None`` for a claim without cases) and whether all its checks held."""
+        held: dict[str | None, bool] = {}
+        for case, _, ok in self.checks:
+            held[case] = held.get(case, True) and ok
+        return held
+
+
+def read_printed(text: str) -> PrintedVerdict | None:
+    """The verdict that :meth:`Claim.decide` printed, or ``None`` if ``text`` is anything else.
+
+    The website renders a verdict cell's output from this, as a callout.
+
+    >>> printed = "HOLDS: two is more than one\\n  holds for: integers\\n  integers:\\n  [x] 2 > 1\\n"
+    >>> read_printed(printed).cases
+    {'integers': True}
+    >>> read_printed("accuracy: 0.93") is None
+    True
+    """
+    lines = text.rstrip("\n").split("\n")
+    outcome = outcome_of(lines[0])
+    if outcome is None:
+        return None
+    checks, sanity, case, in_sanity = [], [], None, False
+    for line in lines[1:]:
+        if line.startswith((HOLDS_FOR, FAILS_FOR)):
+            continue  # said again by the cases' checks
+        if line == SANITY_HEADER:
+            in_sanity = True
+        elif line.startswith((TICKED, UNTICKED)):
+            check, ok = line[len(TICKED):], line.startswith(TICKED)
+            if in_sanity:
+                sanity.append(check)
+            else:
+                checks.append((case, check, ok))
+        elif line.startswith("  ") and line.endswith(":") and not in_sanity:
+            case = line[2:-1]
+        else:
+            return None  # another line: not a verdict's printout alone
+    return PrintedVerdict(outcome, lines[0][len(outcome) + 2:], tuple(checks), tuple(sanity))

@@ -33,6 +33,8 @@ def toc_pages() -> list[str]:
 
 PAGES = toc_pages()
 NOTEBOOK_PAGES = [p for p in PAGES if (ROOT / f"{p}.ipynb").exists()]
+VERDICT_PAGES = [p for p in NOTEBOOK_PAGES if ".decide(" in (ROOT / f"{p}.ipynb").read_text()]
+LAPTOP = (1280, 800)  # the narrowest desktop width at which no verdict may scroll sideways
 GLOSSARY_TERM = "backpropagation"
 
 
@@ -107,6 +109,29 @@ def test_notebook_page_shows_its_figures(browser, site, page):
     assert len(figures) >= n_figures, f"{page}: {n_figures} figures in the notebook, {len(figures)} on the page"
     assert all(ok for _, ok, _ in figures), f"{page}: figures that did not load: {[s for s, ok, _ in figures if not ok]}"
     assert all(alt.strip() for _, _, alt in figures), f"{page}: a figure without alt text"
+
+
+@pytest.mark.parametrize("page", VERDICT_PAGES)
+def test_the_verdict_is_a_callout_that_fits_the_page(browser, site, page):
+    base, _ = site
+    browser.set_window_size(*LAPTOP)
+    try:
+        open_page(browser, f"{base}/{page}.html")
+        boxes = browser.execute_script(
+            "return Array.from(document.querySelectorAll('.verdict-callout'),"
+            " b => [b.scrollWidth, b.clientWidth, b.querySelectorAll('.verdict-badge').length,"
+            "       b.querySelectorAll('li').length])")
+        assert len(boxes) == 1, f"{page}: {len(boxes)} verdict callouts; one expected"
+        scroll, client, badges, items = boxes[0]
+        assert scroll <= client, f"{page}: the verdict is {scroll} px wide in a {client} px column"
+        assert badges == 1 and items >= 1, f"{page}: the callout lacks its outcome badge or its checks"
+        hidden = browser.execute_script(
+            "const b = document.querySelector('.verdict-callout');"
+            "const cell = b.closest('.cell'); const d = cell && cell.querySelector('details');"
+            "return d !== null && !d.open")
+        assert hidden, f"{page}: the code that decides the verdict is not collapsed above it"
+    finally:
+        browser.set_window_size(*DESKTOP)
 
 
 @pytest.mark.parametrize("page", NOTEBOOK_PAGES)
