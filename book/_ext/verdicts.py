@@ -100,7 +100,9 @@ class OutcomeRole(SphinxRole):
 
 
 def _serve_stylesheet(app, config) -> None:
-    config.html_static_path.append(str(Path(__file__).parent / "static"))
+    static = str(Path(__file__).parent / "static")
+    if static not in config.html_static_path:
+        config.html_static_path.append(static)
 
 
 def setup(app):

@@ -35,6 +35,8 @@ PAGES = toc_pages()
 NOTEBOOK_PAGES = [p for p in PAGES if (ROOT / f"{p}.ipynb").exists()]
 VERDICT_PAGES = [p for p in NOTEBOOK_PAGES if ".decide(" in (ROOT / f"{p}.ipynb").read_text()]
 LAPTOP = (1280, 800)  # the narrowest desktop width at which no verdict may scroll sideways
+PREFACE_BUDGET = 1.5e6  # bytes, uncompressed: the home page of a reader on a slow connection
+WEIGHTS = SCREENSHOTS.parent / "page-weights.tsv"  # written by the weight test, for people to read
 GLOSSARY_TERM = "backpropagation"
 
 
@@ -148,6 +150,42 @@ def test_launch_and_download_buttons_point_at_this_notebook(browser, site, page)
     for button, url in expected.items():
         assert url in hrefs, f"{page}: no {button} button pointing at {url}"
     assert (SITE / "_sources" / f"{page}.ipynb").exists()
+
+
+def page_weight(browser, url: str) -> tuple[int, list[str]]:
+    """Bytes a page loads with an empty cache (uncompressed, Resource Timing API), and the URLs."""
+    browser.execute_cdp_cmd("Network.enable", {})
+    browser.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": True})
+    try:
+        open_page(browser, url)
+        time.sleep(0.3)  # fonts and MathJax's own requests start after the load event
+        size, urls = browser.execute_script(
+            "const nav = performance.getEntriesByType('navigation')[0];"
+            "const rs = performance.getEntriesByType('resource');"
+            "return [nav.decodedBodySize + rs.reduce((t, r) => t + r.decodedBodySize, 0), rs.map(r => r.name)];")
+    finally:
+        browser.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": False})
+    return size, urls
+
+
+def test_pages_load_only_what_they_use(browser, site):
+    """No icon JavaScript anywhere, MathJax only on pages with mathematics, a light home page;
+    every page's weight is written to _build/page-weights.tsv."""
+    base, _ = site
+    rows, problems = [], []
+    for page in PAGES:
+        size, urls = page_weight(browser, f"{base}/{page}.html")
+        has_math = 'class="math' in (SITE / f"{page}.html").read_text(encoding="utf-8")
+        rows.append(f"{page}\t{size}\t{len(urls) + 1}\t{'yes' if has_math else 'no'}")
+        if any("fontawesome.js" in u for u in urls):
+            problems.append(f"{page} loads Font Awesome's JavaScript")
+        if not has_math and any("mathjax" in u.lower() for u in urls):
+            problems.append(f"{page} loads MathJax but has no mathematics")
+    WEIGHTS.parent.mkdir(parents=True, exist_ok=True)
+    WEIGHTS.write_text("page\tbytes\trequests\tmathematics\n" + "\n".join(rows) + "\n")
+    preface = int(rows[0].split("\t")[1])
+    assert preface <= PREFACE_BUDGET, f"the home page loads {preface / 1e6:.2f} MB (budget {PREFACE_BUDGET / 1e6} MB)"
+    assert not problems, problems
 
 
 def test_search_finds_a_glossary_term(browser, site):
