@@ -35,7 +35,7 @@ CHROMIUM     ?= /usr/bin/chromium
 CHROMEDRIVER ?= /usr/bin/chromedriver
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help setup book test seeds lab execute bench gpu-check lock clean browser
+.PHONY: help setup book pdf test seeds lab execute bench gpu-check lock clean browser
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -58,7 +58,11 @@ book: $(STAMP)  ## build the website from the stored, tested notebook outputs
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "The book is at $(CURDIR)/_build/html/index.html"
 
-test: $(STAMP) browser  ## unit tests, every notebook re-executed and checked, the -W book build, the site in a browser
+pdf: $(STAMP) browser  ## print the built website into one PDF of the book, _build/html/dl-vs-ml-measured.pdf
+	@[ -f _build/html/index.html ] || $(MAKE) --no-print-directory book
+	CHROMIUM="$(CHROMIUM)" CHROMEDRIVER="$(CHROMEDRIVER)" $(BIN)/python scripts/print_pdf.py
+
+test: $(STAMP) browser  ## unit tests, every notebook re-executed and checked, the -W book build and its PDF, the site in a browser
 	@# The online step of the test that runs a notebook alone from the dlml wheel, offline.
 	$(BIN)/python scripts/wheelhouse.py
 	$(BIN)/python -m pytest -n 2 lib tests
@@ -67,6 +71,7 @@ test: $(STAMP) browser  ## unit tests, every notebook re-executed and checked, t
 	@# The run's header says which level of the guarantee applies, and why.
 	DLML_GUARANTEE=$(GUARANTEE) $(BIN)/python -m pytest notebooks
 	$(MAKE) --no-print-directory book
+	$(MAKE) --no-print-directory pdf
 	$(BIN)/python scripts/check_site.py
 	CHROMIUM="$(CHROMIUM)" CHROMEDRIVER="$(CHROMEDRIVER)" $(BIN)/python -m pytest -p no:xdist tests/browser
 	@echo "Screenshots of the site are in $(CURDIR)/_build/screenshots/"

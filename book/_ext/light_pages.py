@@ -54,14 +54,7 @@ def _prune_site(app, exception) -> None:
         _remove(path)
 
 
-def _serve_stylesheet(app, config) -> None:
-    static = str(Path(__file__).parent / "static")
-    if static not in config.html_static_path:
-        config.html_static_path.append(static)
-
-
 def setup(app):
-    app.connect("config-inited", _serve_stylesheet)
     app.add_css_file("icons.css")
     app.connect("html-page-context", _page_context, priority=900)  # after sphinx.ext.mathjax has added it
     app.connect("build-finished", _prune_site)

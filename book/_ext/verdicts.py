@@ -99,15 +99,8 @@ class OutcomeRole(SphinxRole):
         return [badge(status)], []
 
 
-def _serve_stylesheet(app, config) -> None:
-    static = str(Path(__file__).parent / "static")
-    if static not in config.html_static_path:
-        config.html_static_path.append(static)
-
-
 def setup(app):
     app.add_role("outcome", OutcomeRole())
     app.connect("doctree-resolved", _verdict_callouts)
-    app.connect("config-inited", _serve_stylesheet)
     app.add_css_file("verdicts.css")
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
