@@ -188,6 +188,32 @@ def test_pages_load_only_what_they_use(browser, site):
     assert not problems, problems
 
 
+AXE = Path(__import__("selenium_axe_python").__file__).parent / "axe-core" / "axe.min.js"
+SEVERE = ("serious", "critical")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_has_no_serious_accessibility_violation(browser, site, page):
+    """axe-core on the page in light and in dark mode: no serious or critical violation."""
+    base, _ = site
+    open_page(browser, f"{base}/{page}.html")
+    browser.set_script_timeout(60)
+    browser.execute_script(AXE.read_text(encoding="utf-8"))
+    # Without transitions, colours are final as soon as the theme changes.
+    browser.execute_script("document.head.insertAdjacentHTML('beforeend', '<style>*{transition:none!important}</style>')")
+    found = []
+    for mode, rules in (("light", None), ("dark", ["color-contrast"])):  # only colours change with the theme
+        browser.execute_script("document.documentElement.dataset.theme = arguments[0]", mode)
+        violations = browser.execute_async_script(
+            "const [rules, done] = arguments;"
+            "const options = rules ? {resultTypes: ['violations'], runOnly: rules} : {resultTypes: ['violations']};"
+            "axe.run(document, options).then(r => done(r.violations.map("
+            "  v => [v.id, v.impact, v.help, v.nodes.map(n => n.target.join(' ')).slice(0, 3)])));", rules)
+        found += [f"{mode}: {rule} ({impact}): {help} at {where}"
+                  for rule, impact, help, where in violations if impact in SEVERE]
+    assert not found, f"{page}: " + "; ".join(found)
+
+
 def test_search_finds_a_glossary_term(browser, site):
     base, _ = site
     open_page(browser, f"{base}/search.html?q={GLOSSARY_TERM}")
