@@ -33,9 +33,16 @@ def toc_files():
         yield from walk(part["chapters"])
 
 
-def test_toc_has_the_four_chapters_of_the_design():
-    captions = [p["caption"] for p in yaml.safe_load((ROOT / "_toc.yml").read_text())["parts"]]
-    assert captions[:4] == ["What is deep learning", "Deep learning vs machine learning", "Advantages", "Disadvantages"]
+def test_toc_has_the_four_chapters_of_the_design_numbered_under_their_own_part_names():
+    parts = yaml.safe_load((ROOT / "_toc.yml").read_text())["parts"]
+    openers = [part["chapters"][0]["file"] for part in parts[:4]]
+    assert openers == ["book/ch1-what-is-deep-learning", "book/ch2-dl-vs-ml", "book/ch3-advantages", "book/ch4-disadvantages"]
+    for number, (part, opener) in enumerate(zip(parts, openers), start=1):
+        assert part.get("numbered") is True, f"part {number} is not numbered: its chapter should read {number}."
+        assert part["caption"].startswith(f"Part {number} · "), part["caption"]
+        title = (ROOT / f"{opener}.md").read_text().splitlines()[0].lstrip("# ").strip()
+        name = part["caption"].split(" · ", 1)[1]
+        assert name.lower() != title.lower(), f"part {number} and its chapter share a name: {title!r}"
 
 
 def test_every_toc_entry_exists_and_every_notebook_is_in_the_toc():
