@@ -8,7 +8,6 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from dlml.data import load
 from dlml.estimator import NeuralNetClassifier
-from dlml.models import count_parameters
 
 FAST = dict(epochs=5, lr=0.01, progress=False)
 
@@ -41,14 +40,19 @@ def test_string_labels_round_trip():
 def test_cnn_on_mnist1d_signals():
     ds = load("mnist1d", n_train=300, n_test=100, seed=0)
     clf = NeuralNetClassifier("cnn1d", epochs=3, progress=False).fit(ds.X_train, ds.y_train)
-    assert clf.n_parameters_ == count_parameters(clf.module_)
+    # counted by hand: three convolutions of 25 channels (1 -> 25 with width 5, then 25 -> 25 with
+    # width 3; each with biases) take the 40 samples to 19, 10 and 5 positions; a head of 25 x 5 -> 10
+    assert clf.n_parameters_ == (25 * 5 + 25) + 2 * (25 * 25 * 3 + 25) + (25 * 5 * 10 + 10)
     assert clf.predict(ds.X_test).shape == (100,)
 
 
 def test_early_stopping_holds_out_a_validation_split(wine):
     clf = NeuralNetClassifier(epochs=200, lr=0.01, early_stopping=True, patience=3, validation_fraction=0.2, progress=False)
     clf.fit(wine.X_train, wine.y_train)
-    assert clf.history_.val_loss and clf.history_.epochs <= 200
+    h = clf.history_
+    assert h.stopped_early and h.epochs < 200, "wine is learned long before 200 epochs: training should stop early"
+    assert h.best_epoch == h.epochs - 3, "it stops `patience` epochs after the best validation loss"
+    assert len(h.val_loss) == h.epochs and min(h.val_loss) == h.val_loss[h.best_epoch - 1]
 
 
 def test_same_seed_same_predictions(wine):

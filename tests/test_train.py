@@ -135,3 +135,24 @@ def test_read_only_inputs_train_without_warnings(xor):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         fit(MLP(2, (4,), 2), X, y, TrainConfig(epochs=1, progress=False))
+
+
+def test_one_full_batch_sgd_step_is_the_hand_computed_gradient_step():
+    # A reference for the training loop: softmax regression, the whole batch in one step, so the
+    # shuffled order cannot matter, and the update must be W - lr * mean((p - onehot(y)) x^T).
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(6, 3)).astype(np.float32)
+    y = np.array([0, 1, 2, 0, 1, 2])
+    torch.manual_seed(0)
+    model = MLP(3, (), 3)
+    (layer,) = [m for m in model.modules() if isinstance(m, torch.nn.Linear)]
+    W, b = layer.weight.detach().double().numpy().copy(), layer.bias.detach().double().numpy().copy()
+    lr = 0.3
+    fit(model, X, y, TrainConfig(epochs=1, batch_size=len(X), optimiser="sgd", lr=lr, progress=False))
+
+    logits = X.astype(np.float64) @ W.T + b
+    p = np.exp(logits - logits.max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    err = (p - np.eye(3)[y]) / len(X)  # d(mean cross-entropy)/d(logits)
+    assert np.allclose(layer.weight.detach().numpy(), W - lr * err.T @ X, atol=1e-6)
+    assert np.allclose(layer.bias.detach().numpy(), b - lr * err.sum(axis=0), atol=1e-6)
