@@ -106,11 +106,14 @@ def test_notebook_page_shows_its_figures(browser, site, page):
     open_page(browser, f"{base}/{page}.html")
     images = browser.execute_script(
         "return Array.from(document.querySelectorAll('article img'),"
-        " i => [i.getAttribute('src'), i.complete && i.naturalWidth > 0, i.alt])")
+        " i => [i.getAttribute('src'), i.complete && i.naturalWidth > 0, i.alt,"
+        "       i.closest('a') ? i.closest('a').getAttribute('href') : null])")
     figures = [img for img in images if "_images/" in img[0]]
     assert len(figures) >= n_figures, f"{page}: {n_figures} figures in the notebook, {len(figures)} on the page"
-    assert all(ok for _, ok, _ in figures), f"{page}: figures that did not load: {[s for s, ok, _ in figures if not ok]}"
-    assert all(alt.strip() for _, _, alt in figures), f"{page}: a figure without alt text"
+    assert all(ok for _, ok, _, _ in figures), f"{page}: figures that did not load: {[s for s, ok, _, _ in figures if not ok]}"
+    assert all(alt.strip() for _, _, alt, _ in figures), f"{page}: a figure without alt text"
+    unlinked = [src for src, _, _, href in figures if href != src]
+    assert not unlinked, f"{page}: figures that do not open full size on a click: {unlinked}"
 
 
 @pytest.mark.parametrize("page", VERDICT_PAGES)
