@@ -13,15 +13,17 @@ from __future__ import annotations
 
 import re
 import sys
+import tomllib
 from html.parser import HTMLParser
 from pathlib import Path
 
-import tomllib
 import yaml
+
+from dlml.verdict import OUTCOMES as VERDICT_OUTCOMES
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_build" / "html"
-OUTCOMES = ("holds", "holds under conditions", "does not hold")
+OUTCOMES = tuple(word.lower() for word in VERDICT_OUTCOMES)  # as the badges write them
 
 
 class PageScan(HTMLParser):

@@ -23,10 +23,11 @@ import nbformat
 from docutils import nodes
 from sphinx.util.docutils import SphinxRole
 
+from dlml.verdict import OUTCOMES as OUTCOME_WORDS
 from dlml.verdict import PrintedVerdict, read_printed
 from execution_stats import notebook_status
 
-OUTCOMES = ("holds", "holds under conditions", "does not hold")
+OUTCOMES = tuple(word.lower() for word in OUTCOME_WORDS)  # as the summaries and badges write them
 
 
 def badge(outcome: str) -> nodes.inline:
@@ -35,10 +36,10 @@ def badge(outcome: str) -> nodes.inline:
 
 
 def _marker(held: bool) -> nodes.inline:
-    """A tick or a cross, with its meaning in words for screen readers."""
+    """A tick or a cross, followed by its meaning in words that only screen readers announce."""
     marker = nodes.inline("", "", classes=["verdict-mark", "verdict-mark-" + ("held" if held else "failed")])
-    marker += nodes.inline("", "✓" if held else "✗", classes=[], **{"aria-hidden": "true"})
-    marker += nodes.inline("", "held: " if held else "did not hold: ", classes=["visually-hidden"])
+    marker += nodes.Text("✓" if held else "✗")
+    marker += nodes.inline("", " held: " if held else " did not hold: ", classes=["visually-hidden"])
     return marker
 
 
