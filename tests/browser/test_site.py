@@ -245,6 +245,24 @@ def test_screenshot(browser, site, name, page, width, height):
         browser.set_window_size(*DESKTOP)
 
 
+def test_a_phone_shows_the_book_title_and_a_desktop_one_search_box(browser, site):
+    base, _ = site
+    title = yaml.safe_load((ROOT / "_config.yml").read_text())["title"]
+    visible = ("return Array.from(document.querySelectorAll(arguments[0]))"
+               ".filter(e => e.offsetParent !== null).map(e => e.textContent.trim())")
+    try:
+        browser.set_window_size(*PHONE)
+        open_page(browser, f"{base}/{NOTEBOOK_PAGES[0]}.html")
+        assert browser.execute_script(visible, ".book-title-narrow") == [title], "no book title in the phone header"
+        browser.set_window_size(*DESKTOP)
+        open_page(browser, f"{base}/{NOTEBOOK_PAGES[0]}.html")
+        assert browser.execute_script(visible, ".book-title-narrow") == [], "the header repeats the sidebar's title"
+        searches = browser.execute_script(visible, ".search-button-field")
+        assert len(searches) == 1, f"{len(searches)} search boxes on a desktop"
+    finally:
+        browser.set_window_size(*DESKTOP)
+
+
 def test_figures_stay_readable_in_dark_mode(browser, site):
     """In the dark theme a figure keeps its own white background (no dark-on-dark plot)."""
     base, _ = site
