@@ -107,3 +107,23 @@ def test_platform_record_identifies_what_changes_arithmetic(monkeypatch):
 def test_describe_names_no_patch_release_and_no_build_tag():
     info = report.environment("cpu")
     assert info["python"].count(".") == 1 and "+" not in info["torch"]
+
+
+def test_the_sites_own_check_tools_are_not_part_of_the_platform(monkeypatch):
+    # pypdf and axe-core print and inspect the website; no notebook imports them, so another
+    # version of either must not demote the strict comparison of stored outputs. Other packages count.
+    import dlml.report as report
+
+    before = report.platform_record()["packages_sha256"]
+    real = report.distributions
+
+    def with_extra(name):
+        extra = type("Dist", (), {"metadata": {"Name": name}, "version": "99.0"})()
+        return lambda: [*(d for d in real() if d.metadata["Name"].lower() != name.lower()), extra]
+
+    monkeypatch.setattr(report, "distributions", with_extra("pypdf"))
+    assert report.platform_record()["packages_sha256"] == before
+    monkeypatch.setattr(report, "distributions", with_extra("selenium-axe-python"))
+    assert report.platform_record()["packages_sha256"] == before
+    monkeypatch.setattr(report, "distributions", with_extra("numpy"))
+    assert report.platform_record()["packages_sha256"] != before

@@ -35,6 +35,9 @@ ARITHMETIC_SETTINGS = ("ATEN_CPU_CAPABILITY", "MKL_ENABLE_INSTRUCTIONS", "MKL_CB
                        "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 # The installers themselves do not compute anything a notebook prints.
 INSTALLERS = ("pip", "setuptools", "wheel")
+# Tools of the website's checks that no notebook imports: they cannot change an output, so
+# adding or updating them does not make this another platform (the PDF and accessibility checks).
+SITE_TOOLS = ("pypdf", "selenium-axe-python")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -140,8 +143,9 @@ def platform_record() -> dict[str, object]:
     """
     import torch
 
-    installed = sorted({f"{d.metadata['Name'].lower()}=={d.version}" for d in distributions()}
-                       - {f"{tool}=={_version_or_none(tool)}" for tool in INSTALLERS})
+    left_out = set(INSTALLERS + SITE_TOOLS)
+    installed = sorted({f"{name}=={d.version}" for d in distributions()
+                        if (name := d.metadata["Name"].lower()) not in left_out})
     return {
         "python": platform.python_version(),
         "system": f"{platform.system()} {platform.machine()}",
