@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 FONTAWESOME_TAG = re.compile(r'\s*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>')
@@ -33,11 +34,9 @@ def _page_context(app, pagename, templatename, context, doctree) -> None:
 
 def _remove(path: Path) -> None:
     if path.is_dir():
-        for child in sorted(path.rglob("*"), reverse=True):
-            child.rmdir() if child.is_dir() else child.unlink()
-        path.rmdir()
-    elif path.exists():
-        path.unlink()
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
 
 
 def _prune_site(app, exception) -> None:
