@@ -2,7 +2,7 @@
 
 Every page of ``_toc.yml``, in the book's order, is opened in headless Chromium from the
 site served on loopback, printed with the site's print stylesheet (``print.css``: no
-navigation, code wrapped, figures whole) after MathJax has typeset it, and the pages are
+navigation, code wrapped, figures whole) once its fonts have loaded, and the pages are
 joined with ``pypdf``, with one bookmark per page. The PDF goes into the site, so that the
 website can link to it.
 
@@ -32,7 +32,7 @@ PRINT = {  # Chrome DevTools Protocol, Page.printToPDF: A4, 15 mm margins, page 
     "footerTemplate": '<div style="font-size:8px;width:100%;text-align:center;color:#666">'
                       '<span class="title"></span> · <span class="pageNumber"></span></div>',
 }
-TYPESET = "return window.MathJax === undefined || !MathJax.startup || MathJax.startup.promise.then(() => true)"
+FONTS_LOADED = "const done = arguments[0]; document.fonts.ready.then(() => done(true));"
 
 
 def toc_pages() -> list[str]:
@@ -44,7 +44,7 @@ def toc_pages() -> list[str]:
 def print_page(driver, url: str) -> tuple[str, bytes]:
     """The page's title and its printed PDF."""
     driver.get(url)
-    driver.execute_script(TYPESET)  # waits for MathJax's promise when the page has mathematics
+    driver.execute_async_script(FONTS_LOADED)
     time.sleep(0.2)
     title = driver.execute_script("const h = document.querySelector('article h1');"
                                   "return h ? h.textContent.replace('#', '').trim() : document.title")

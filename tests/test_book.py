@@ -267,3 +267,54 @@ def test_the_version_is_one_number_everywhere_it_is_stated():
     bibtex = re.search(r"version\s*=\s*\{([^}]+)\}", (ROOT / "book/preface.md").read_text())
     assert bibtex and bibtex.group(1) == version, "the preface's BibTeX states another version than pyproject.toml"
     assert (ROOT / "LICENSE-TEXT").exists() and (ROOT / "LICENSE-CODE").exists()
+
+
+def _book_extension(name: str):
+    sys.path.insert(0, str(ROOT / "book" / "_ext"))
+    return __import__(name)
+
+
+def test_the_shown_code_leaves_out_only_the_glue_lines():
+    without_glue = _book_extension("hide_glue").without_glue
+    cell = ('from dlml.report import glue\nx = 1\n'
+            'for k in ("a", "b"):\n    print(k)\n    glue(f"key_{k}", x,\n         display=False)\n'
+            'for k in "ab":\n    glue(k, 1)\nreport.glue("y", 2)\nprint(x)')
+    assert without_glue(cell) == 'x = 1\nfor k in ("a", "b"):\n    print(k)\nprint(x)'
+    assert without_glue('glue("a", 1, display=False)\nglue("b", 2)') == ""  # the cell is not shown
+    assert without_glue("%matplotlib inline\nglue('a', 1)") == "%matplotlib inline\nglue('a', 1)"  # not Python
+    assert without_glue("glued = glue_free(1)") == "glued = glue_free(1)"  # an assignment computes something
+
+
+def test_formulas_become_mathml_that_browsers_draw():
+    mathml = _book_extension("mathml")
+    html = mathml.to_mathml(r"\max(0, \mathbf w^\top \mathbf x) \in \mathbb R", display=False)
+    assert html.startswith('<math xmlns="http://www.w3.org/1998/Math/MathML" display="inline">')
+    assert "<mi>𝐰</mi>" in html and "<mi>𝐱</mi>" in html and "<mi>ℝ</mi>" in html  # no mathvariant
+    assert "mathvariant" not in html and "<mi>max</mi>" in html
+    assert 'display="block"' in mathml.to_mathml(r"\lVert w \rVert^2", display=True)
+    assert mathml.styled_character("7", "bold") == "𝟕" and mathml.styled_character("+", "bold") == "+"
+
+
+def test_figures_are_compressed_only_where_they_look_the_same(tmp_path):
+    import matplotlib
+    import numpy as np
+    from PIL import Image
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    compress_figure = _book_extension("light_pages").compress_figure
+    figure, axes = plt.subplots(figsize=(4, 3))
+    axes.scatter(*np.random.default_rng(0).normal(size=(2, 300)), c=np.arange(300), s=8)
+    plot = tmp_path / "plot.png"
+    figure.savefig(plot, dpi=100)
+    plt.close(figure)
+    before, original = plot.stat().st_size, np.asarray(Image.open(plot).convert("RGB"), dtype=float)
+    assert compress_figure(plot) and plot.stat().st_size < before
+    assert np.abs(np.asarray(Image.open(plot).convert("RGB"), dtype=float) - original).mean() < 1.0
+    assert not compress_figure(plot)  # a palette image is left alone
+
+    noise = tmp_path / "noise.png"  # a photograph-like image: 256 colours would change it visibly
+    Image.fromarray(np.random.default_rng(1).integers(0, 256, (64, 64, 3), dtype=np.uint8)).save(noise)
+    unchanged = noise.read_bytes()
+    assert not compress_figure(noise) and noise.read_bytes() == unchanged

@@ -110,7 +110,7 @@ def test_describe_names_no_patch_release_and_no_build_tag():
 
 
 def test_the_sites_own_check_tools_are_not_part_of_the_platform(monkeypatch):
-    # pypdf and axe-core print and inspect the website; no notebook imports them, so another
+    # latex2mathml, pypdf and axe-core build, print and inspect the website; no notebook imports them, so another
     # version of either must not demote the strict comparison of stored outputs. Other packages count.
     import dlml.report as report
 
@@ -121,9 +121,9 @@ def test_the_sites_own_check_tools_are_not_part_of_the_platform(monkeypatch):
         extra = type("Dist", (), {"metadata": {"Name": name}, "version": "99.0"})()
         return lambda: [*(d for d in real() if d.metadata["Name"].lower() != name.lower()), extra]
 
-    monkeypatch.setattr(report, "distributions", with_extra("pypdf"))
-    assert report.platform_record()["packages_sha256"] == before
-    monkeypatch.setattr(report, "distributions", with_extra("selenium-axe-python"))
-    assert report.platform_record()["packages_sha256"] == before
+    assert {"latex2mathml", "pypdf", "selenium-axe-python"} <= set(report.SITE_TOOLS)
+    for tool in report.SITE_TOOLS:
+        monkeypatch.setattr(report, "distributions", with_extra(tool))
+        assert report.platform_record()["packages_sha256"] == before, tool
     monkeypatch.setattr(report, "distributions", with_extra("numpy"))
     assert report.platform_record()["packages_sha256"] != before

@@ -10,21 +10,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 CITATION_LIST = '<div role="list" class="citation-list">'
 
 
-def _fix_pages(app, exception) -> None:
-    if exception is not None or app.builder.format != "html":
-        return
-    for page in Path(app.outdir).rglob("*.html"):
-        text = page.read_text(encoding="utf-8")
-        if CITATION_LIST in text:
-            page.write_text(text.replace(CITATION_LIST, '<div class="citation-list">'), encoding="utf-8")
+def _fix_body(app, pagename, templatename, context, doctree) -> None:
+    if "body" in context:
+        context["body"] = context["body"].replace(CITATION_LIST, '<div class="citation-list">')
 
 
 def setup(app):
     app.add_css_file("accessibility.css")
-    app.connect("build-finished", _fix_pages)
+    app.connect("html-page-context", _fix_body)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

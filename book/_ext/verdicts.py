@@ -13,6 +13,9 @@
       {outcome}`../notebooks/03-advantages/01-accuracy`
 
 A badge is text, styled by outcome; its colour repeats the words, never replaces them.
+
+- **Findings tables** (``:class: findings``) become cards on a phone; each cell then starts
+  with its column's name, which the hidden header row no longer shows.
 """
 
 from __future__ import annotations
@@ -80,6 +83,24 @@ def _verdict_callouts(app, doctree, docname) -> None:
             block.parent.replace(block, callout(printed))  # not replace_self: it would copy the output's classes
 
 
+def _label_findings_cells(app, doctree, docname) -> None:
+    """Give each cell of a findings table its column's name, shown on a phone (verdicts.css)."""
+    for table in doctree.findall(nodes.table):
+        if "findings" not in table.get("classes", []):
+            continue
+        for thead in table.findall(nodes.thead):
+            names = [entry.astext() for entry in thead.findall(nodes.entry)]
+            tbody = next(table.findall(nodes.tbody))
+            for row in tbody.findall(nodes.row):
+                for name, entry in zip(names, row.findall(nodes.entry)):
+                    label = nodes.inline("", name, classes=["findings-label"])
+                    first = entry.children[0] if entry.children else None
+                    if isinstance(first, nodes.paragraph):
+                        first.insert(0, label)
+                    else:
+                        entry.insert(0, nodes.paragraph("", "", label))
+
+
 class OutcomeRole(SphinxRole):
     """``{outcome}`path``: the verdict of the notebook at ``path`` (relative to this page)."""
 
@@ -103,5 +124,6 @@ class OutcomeRole(SphinxRole):
 def setup(app):
     app.add_role("outcome", OutcomeRole())
     app.connect("doctree-resolved", _verdict_callouts)
+    app.connect("doctree-resolved", _label_findings_cells)
     app.add_css_file("verdicts.css")
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

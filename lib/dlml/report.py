@@ -35,9 +35,9 @@ ARITHMETIC_SETTINGS = ("ATEN_CPU_CAPABILITY", "MKL_ENABLE_INSTRUCTIONS", "MKL_CB
                        "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 # The installers themselves do not compute anything a notebook prints.
 INSTALLERS = ("pip", "setuptools", "wheel")
-# Tools of the website's checks that no notebook imports: they cannot change an output, so
-# adding or updating them does not make this another platform (the PDF and accessibility checks).
-SITE_TOOLS = ("pypdf", "selenium-axe-python")
+# Tools of the website's build and checks that no notebook imports: they cannot change an output, so
+# adding or updating them does not make this another platform (MathML, the PDF and accessibility checks).
+SITE_TOOLS = ("latex2mathml", "pypdf", "selenium-axe-python")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 

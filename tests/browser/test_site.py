@@ -9,6 +9,7 @@ glossary term, and screenshots at desktop and phone widths are written to
 from __future__ import annotations
 
 import re
+import sys
 import time
 from html.parser import HTMLParser
 from pathlib import Path
@@ -33,9 +34,12 @@ def toc_pages() -> list[str]:
 
 PAGES = toc_pages()
 NOTEBOOK_PAGES = [p for p in PAGES if (ROOT / f"{p}.ipynb").exists()]
+TABLE_PAGE = "book/ch2-the-table-measured"  # the article's table, with the book's verdicts
 VERDICT_PAGES = [p for p in NOTEBOOK_PAGES if ".decide(" in (ROOT / f"{p}.ipynb").read_text()]
 LAPTOP = (1280, 800)  # the narrowest desktop width at which no verdict may scroll sideways
 PREFACE_BUDGET = 1.5e6  # bytes, uncompressed: the home page of a reader on a slow connection
+PAGE_BUDGET = 2.5e6     # bytes, uncompressed: any other page
+SITE_BUDGET = 20e6      # bytes: the whole website, the PDF of the book not included
 WEIGHTS = SCREENSHOTS.parent / "page-weights.tsv"  # written by the weight test, for people to read
 GLOSSARY_TERM = "backpropagation"
 
@@ -161,7 +165,7 @@ def page_weight(browser, url: str) -> tuple[int, list[str]]:
     browser.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": True})
     try:
         open_page(browser, url)
-        time.sleep(0.3)  # fonts and MathJax's own requests start after the load event
+        time.sleep(0.3)  # web fonts are requested after the load event
         size, urls = browser.execute_script(
             "const nav = performance.getEntriesByType('navigation')[0];"
             "const rs = performance.getEntriesByType('resource');"
@@ -172,8 +176,9 @@ def page_weight(browser, url: str) -> tuple[int, list[str]]:
 
 
 def test_pages_load_only_what_they_use(browser, site):
-    """No icon JavaScript anywhere, MathJax only on pages with mathematics, a light home page;
-    every page's weight is written to _build/page-weights.tsv."""
+    """No icon JavaScript and no script for mathematics (MathML needs none); the home page
+    within 1.5 MB and every page within 2.5 MB; every page's weight is written to
+    _build/page-weights.tsv."""
     base, _ = site
     rows, problems = [], []
     for page in PAGES:
@@ -182,13 +187,24 @@ def test_pages_load_only_what_they_use(browser, site):
         rows.append(f"{page}\t{size}\t{len(urls) + 1}\t{'yes' if has_math else 'no'}")
         if any("fontawesome.js" in u for u in urls):
             problems.append(f"{page} loads Font Awesome's JavaScript")
-        if not has_math and any("mathjax" in u.lower() for u in urls):
-            problems.append(f"{page} loads MathJax but has no mathematics")
+        if any("mathjax" in u.lower() for u in urls):
+            problems.append(f"{page} loads MathJax")
+        if size > PAGE_BUDGET:
+            problems.append(f"{page} loads {size / 1e6:.2f} MB (budget {PAGE_BUDGET / 1e6} MB)")
     WEIGHTS.parent.mkdir(parents=True, exist_ok=True)
     WEIGHTS.write_text("page\tbytes\trequests\tmathematics\n" + "\n".join(rows) + "\n")
     preface = int(rows[0].split("\t")[1])
     assert preface <= PREFACE_BUDGET, f"the home page loads {preface / 1e6:.2f} MB (budget {PREFACE_BUDGET / 1e6} MB)"
     assert not problems, problems
+
+
+def test_site_is_small():
+    """The website, without the PDF of the book that it offers for download, within 20 MB."""
+    files = [f for f in SITE.rglob("*") if f.is_file() and f.suffix != ".pdf"]
+    size = sum(f.stat().st_size for f in files)
+    largest = sorted(files, key=lambda f: f.stat().st_size)[-3:]
+    assert size <= SITE_BUDGET, (f"the site is {size / 1e6:.1f} MB (budget {SITE_BUDGET / 1e6:.0f} MB); largest: "
+                                 + ", ".join(f"{f.relative_to(SITE)} {f.stat().st_size / 1e6:.1f} MB" for f in largest))
 
 
 AXE = Path(__import__("selenium_axe_python").__file__).parent / "axe-core" / "axe.min.js"
@@ -226,7 +242,45 @@ def test_search_finds_a_glossary_term(browser, site):
     assert any("glossary" in link for link in links), f"no glossary hit among {links}"
 
 
-@pytest.mark.parametrize("name, page", [("home", PAGES[0]), ("chapter", NOTEBOOK_PAGES[0])])
+def _figure_text_px():
+    sys.path.insert(0, str(ROOT / "book" / "_ext"))
+    from full_size_figures import FONT_PT, MIN_TEXT_PX, SAVEFIG_DPI
+
+    return FONT_PT / 72 * SAVEFIG_DPI, MIN_TEXT_PX
+
+
+@pytest.mark.parametrize("page", [*NOTEBOOK_PAGES, TABLE_PAGE])
+def test_figures_and_tables_stay_legible_on_a_phone(browser, site, page):
+    """At phone width the page never scrolls sideways; every figure is drawn large enough
+    for its text to be read (wider ones scroll inside the column); every table shows all
+    its columns, scrolling inside the column or laid out as cards."""
+    base, _ = site
+    text_px, min_text_px = _figure_text_px()
+    browser.set_window_size(*PHONE)
+    try:
+        open_page(browser, f"{base}/{page}.html")
+        overflow = browser.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, f"{page} scrolls sideways by {overflow} px on a phone"
+        scales = browser.execute_script(
+            "return Array.from(document.querySelectorAll('article img[src*=\"_images/\"]'),"
+            " i => [i.getAttribute('src'), i.getBoundingClientRect().width / i.naturalWidth])")
+        small = [f"{src.rsplit('/', 1)[-1][:12]} ({scale * text_px:.1f} px)" for src, scale in scales
+                 if scale * text_px < min_text_px - 0.05]
+        assert not small, f"{page}: figure text under {min_text_px} px on a phone: {small}"
+        hidden = browser.execute_script(
+            "return Array.from(document.querySelectorAll('article table td, article table tbody th'))"
+            ".filter(c => c.getClientRects().length === 0).length")
+        assert hidden == 0, f"{page}: {hidden} table cells are hidden on a phone"
+        unlabelled = browser.execute_script(  # a findings table is cards: each cell names its column
+            "return Array.from(document.querySelectorAll('article table.findings td'))"
+            ".filter(c => { const l = c.querySelector('.findings-label');"
+            "               return !l || l.getClientRects().length === 0 || !l.textContent.trim(); }).length")
+        assert unlabelled == 0, f"{page}: {unlabelled} cells of a findings table do not show their column's name"
+    finally:
+        browser.set_window_size(*DESKTOP)
+
+
+@pytest.mark.parametrize("name, page", [("home", PAGES[0]), ("chapter", NOTEBOOK_PAGES[0]), ("table", TABLE_PAGE)])
 @pytest.mark.parametrize("width, height", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_screenshot(browser, site, name, page, width, height):
     base, _ = site
