@@ -3,8 +3,10 @@
 Every page of ``_toc.yml``, in the book's order, is opened in headless Chromium from the
 site served on loopback, printed with the site's print stylesheet (``print.css``: no
 navigation, code wrapped, figures whole) once its fonts have loaded, and the pages are
-joined with ``pypdf``, with one bookmark per page. The PDF goes into the site, so that the
-website can link to it.
+joined with ``pypdf``, with one bookmark per page. Chromium embeds each figure as full
+colour; like the site's images (``book/_ext/light_pages.py``), a figure is stored with 256
+colours where that looks the same, which halves the file. The PDF goes into the site, so
+that the website can link to it.
 
 Usage: ``python scripts/print_pdf.py`` (after ``make book``).
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 import base64
 import io
 import re
+import struct
 import sys
 import tempfile
 import time
@@ -21,8 +24,12 @@ from pathlib import Path
 
 import yaml
 from pypdf import PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, ByteStringObject, DictionaryObject, NameObject, NumberObject
 
 from site_browser import ROOT, SITE, chromium, serve
+
+sys.path.insert(0, str(ROOT / "book" / "_ext"))
+from light_pages import smaller_png  # noqa: E402  (the site's rule for 256-colour figures)
 
 PDF = SITE / "dl-vs-ml-measured.pdf"
 PRINT = {  # Chrome DevTools Protocol, Page.printToPDF: A4, 15 mm margins, page numbers below
@@ -52,6 +59,50 @@ def print_page(driver, url: str) -> tuple[str, bytes]:
     return title, base64.b64decode(data)
 
 
+def png_chunks(png: bytes) -> dict[str, bytes]:
+    """A PNG's chunks by type, the IDAT chunks joined (PNG's zlib stream of filtered rows)."""
+    chunks: dict[str, bytes] = {}
+    at = 8  # after the signature
+    while at < len(png):
+        length, kind = struct.unpack(">I4s", png[at:at + 8])
+        chunks[kind.decode()] = chunks.get(kind.decode(), b"") + png[at + 8:at + 8 + length]
+        at += 12 + length
+    return chunks
+
+
+def figures_in_256_colours(writer: PdfWriter) -> int:
+    """Store each image of the PDF as an indexed-colour image where :func:`smaller_png`
+    allows it; the PNG's compressed rows are what a PDF Flate stream with PNG predictors
+    holds, so they are used as they are. Returns how many images changed."""
+    changed, seen = 0, set()
+    for page in writer.pages:
+        for image in page.images:
+            ref = image.indirect_reference
+            if ref is None or ref.idnum in seen or image.image.mode not in ("RGB", "L"):
+                continue
+            seen.add(ref.idnum)
+            full = io.BytesIO()
+            image.image.save(full, "PNG")
+            if (png := smaller_png(full.getvalue())) is None:
+                continue
+            chunks = png_chunks(png)
+            width, height, depth, colour_type, _, _, interlace = struct.unpack(">IIBBBBB", chunks["IHDR"])
+            if colour_type != 3 or interlace or "tRNS" in chunks:
+                continue
+            stream = ref.get_object()
+            stream._data = chunks["IDAT"]
+            stream[NameObject("/Filter")] = NameObject("/FlateDecode")
+            stream[NameObject("/DecodeParms")] = DictionaryObject({
+                NameObject("/Predictor"): NumberObject(15), NameObject("/Colors"): NumberObject(1),
+                NameObject("/BitsPerComponent"): NumberObject(depth), NameObject("/Columns"): NumberObject(width)})
+            stream[NameObject("/ColorSpace")] = ArrayObject([
+                NameObject("/Indexed"), NameObject("/DeviceRGB"),
+                NumberObject(len(chunks["PLTE"]) // 3 - 1), ByteStringObject(chunks["PLTE"])])
+            stream[NameObject("/BitsPerComponent")] = NumberObject(depth)
+            changed += 1
+    return changed
+
+
 def main() -> int:
     start = time.perf_counter()
     writer = PdfWriter()
@@ -65,6 +116,7 @@ def main() -> int:
                 writer.add_outline_item(title=title, page_number=first)
         finally:
             driver.quit()
+    figures_in_256_colours(writer)
     writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)  # one copy of each font
     writer.add_metadata({"/Title": "Deep Learning vs Machine Learning, measured", "/Author": "The dlml authors"})
     with PDF.open("wb") as fh:

@@ -1,5 +1,7 @@
 """The repository's own promises: configuration, environment, stored notebooks, glue."""
 
+import base64
+import json
 import re
 import subprocess
 import sys
@@ -309,10 +311,20 @@ def test_figures_are_compressed_only_where_they_look_the_same(tmp_path):
     plot = tmp_path / "plot.png"
     figure.savefig(plot, dpi=100)
     plt.close(figure)
+    plot_png = plot.read_bytes()
     before, original = plot.stat().st_size, np.asarray(Image.open(plot).convert("RGB"), dtype=float)
     assert compress_figure(plot) and plot.stat().st_size < before
     assert np.abs(np.asarray(Image.open(plot).convert("RGB"), dtype=float) - original).mean() < 1.0
     assert not compress_figure(plot)  # a palette image is left alone
+
+    notebook = tmp_path / "page.ipynb"  # the copy of a notebook that the site offers for download
+    figure_output = {"output_type": "display_data", "metadata": {},
+                     "data": {"image/png": base64.b64encode(plot_png).decode(), "text/plain": "<Figure>"}}
+    notebook.write_text(json.dumps({"cells": [{"cell_type": "code", "source": "", "metadata": {},
+                                               "outputs": [figure_output]}], "metadata": {}}))
+    assert _book_extension("light_pages").compress_notebook_figures(notebook) == 1
+    stored = json.loads(notebook.read_text())["cells"][0]["outputs"][0]["data"]["image/png"]
+    assert len(base64.b64decode(stored)) < len(plot_png)
 
     noise = tmp_path / "noise.png"  # a photograph-like image: 256 colours would change it visibly
     Image.fromarray(np.random.default_rng(1).integers(0, 256, (64, 64, 3), dtype=np.uint8)).save(noise)
