@@ -62,7 +62,9 @@ pdf: $(STAMP) browser  ## print the built website into one PDF of the book, _bui
 	@[ -f _build/html/index.html ] || $(MAKE) --no-print-directory book
 	CHROMIUM="$(CHROMIUM)" CHROMEDRIVER="$(CHROMEDRIVER)" $(BIN)/python scripts/print_pdf.py
 
-test: $(STAMP) browser  ## unit tests, every notebook re-executed and checked, the -W book build and its PDF, the site in a browser
+test: $(STAMP) browser  ## lint, unit tests, every notebook re-executed and checked, the -W book build and its PDF, the site in a browser
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	@# The online step of the test that runs a notebook alone from the dlml wheel, offline.
 	$(BIN)/python scripts/wheelhouse.py
 	$(BIN)/python -m pytest -n 2 lib tests

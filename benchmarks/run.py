@@ -19,7 +19,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -52,8 +52,13 @@ def time_notebooks() -> list[dict]:
             # a copy of the notebook's folder, so relative paths resolve as in the book
             folder = shutil.copytree(path.parent, Path(tmp) / path.parent.name)
             seconds = execute(Path(folder) / path.name)
-        rows.append({"notebook": str(path.relative_to(ROOT)), "seconds": round(seconds, 1),
-                     "within_budget": seconds <= NOTEBOOK_BUDGET_S})
+        rows.append(
+            {
+                "notebook": str(path.relative_to(ROOT)),
+                "seconds": round(seconds, 1),
+                "within_budget": seconds <= NOTEBOOK_BUDGET_S,
+            }
+        )
     return rows
 
 
@@ -65,8 +70,9 @@ def mnist1d_reference() -> list[dict]:
         "gradient boosting": HistGradientBoostingClassifier(),
     }
     table = compare(models, ds, seeds=(0, 1, 2))
-    return [{k: (round(v, 4) if isinstance(v, float) else v) for k, v in row.items()}
-            for row in table.to_dict("records")]
+    return [
+        {k: (round(v, 4) if isinstance(v, float) else v) for k, v in row.items()} for row in table.to_dict("records")
+    ]
 
 
 def bare_loop(X: np.ndarray, y: np.ndarray, epochs: int, batch_size: int, lr: float, seed: int) -> torch.nn.Module:
@@ -109,19 +115,23 @@ def estimator_overhead(repeats: int = 11) -> dict:
             clf.fit(ds.X_train, ds.y_train)
             wrapped.append(time.perf_counter() - start)
     b, w = min(bare), min(wrapped)
-    return {"steps": 1200, "bare_loop_seconds": round(b, 3), "estimator_seconds": round(w, 3),
-            "overhead": round(w / b - 1, 3), "within_target": w / b - 1 <= OVERHEAD_TARGET}
+    return {
+        "steps": 1200,
+        "bare_loop_seconds": round(b, 3),
+        "estimator_seconds": round(w, 3),
+        "overhead": round(w / b - 1, 3),
+        "within_target": w / b - 1 <= OVERHEAD_TARGET,
+    }
 
 
 def machine() -> dict:
     """The platform the timings were measured on (as recorded in executed notebooks)."""
-    return {**platform_record(), "cores": os.cpu_count(),
-            "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "unset")}
+    return {**platform_record(), "cores": os.cpu_count(), "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "unset")}
 
 
 def main() -> int:
     started = time.perf_counter()
-    results = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": machine()}
+    results = {"date": datetime.now(UTC).isoformat(timespec="seconds"), "machine": machine()}
     results["notebooks"] = time_notebooks()
     results["mnist1d"] = mnist1d_reference()
     results["estimator_overhead"] = estimator_overhead()
@@ -129,7 +139,8 @@ def main() -> int:
     book_seconds = sum(r["seconds"] for r in results["notebooks"])
     results["targets"] = {
         "every notebook <= 90 s": all(r["within_budget"] for r in results["notebooks"]),
-        f"the whole book <= {BOOK_BUDGET_S / 60:.0f} min (measured {book_seconds:.0f} s)": book_seconds <= BOOK_BUDGET_S,
+        f"the whole book <= {BOOK_BUDGET_S / 60:.0f} min (measured {book_seconds:.0f} s)": book_seconds
+        <= BOOK_BUDGET_S,
         "book CNN mean test accuracy >= 94 %": statistics.mean(r["test_accuracy"] for r in cnn) >= CNN_TARGET,
         "each book CNN run <= 30 s": all(r["fit_seconds"] <= CNN_BUDGET_S for r in cnn),
         "estimator overhead <= 10 %": results["estimator_overhead"]["within_target"],
@@ -152,10 +163,13 @@ def print_table(results: dict) -> None:
     print(f"{'the whole book':66} {sum(r['seconds'] for r in results['notebooks']):8.1f}")
     print(f"\nMNIST-1D (4,000 / 1,000, seed 42){'':33} {'accuracy':>8} {'fit s':>7} {'params':>8}")
     for r in results["mnist1d"]:
-        print(f"{r['model'] + ', seed ' + str(r['seed']):66} {r['test_accuracy']:8.3f} {r['fit_seconds']:7.1f} {r['n_parameters']:8d}")
+        name = f"{r['model']}, seed {r['seed']}"
+        print(f"{name:66} {r['test_accuracy']:8.3f} {r['fit_seconds']:7.1f} {r['n_parameters']:8d}")
     o = results["estimator_overhead"]
-    print(f"\nEstimator vs bare loop ({o['steps']} steps): {o['estimator_seconds']:.2f} s vs "
-          f"{o['bare_loop_seconds']:.2f} s, overhead {o['overhead']:+.1%}")
+    print(
+        f"\nEstimator vs bare loop ({o['steps']} steps): {o['estimator_seconds']:.2f} s vs "
+        f"{o['bare_loop_seconds']:.2f} s, overhead {o['overhead']:+.1%}"
+    )
     print("\nTargets:")
     for name, met in results["targets"].items():
         print(f"  [{'x' if met else ' '}] {name}")

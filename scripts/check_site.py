@@ -92,8 +92,10 @@ def main() -> int:
     for p in problems:
         print(p)
     files = [f for f in SITE.rglob("*") if f.is_file()]
-    print(f"site check: {len(problems)} problem(s) in {len(toc_pages())} pages; the site is "
-          f"{sum(f.stat().st_size for f in files) / 1e6:.1f} MB in {len(files)} files")
+    print(
+        f"site check: {len(problems)} problem(s) in {len(toc_pages())} pages; the site is "
+        f"{sum(f.stat().st_size for f in files) / 1e6:.1f} MB in {len(files)} files"
+    )
     return 1 if problems else 0
 
 

@@ -45,8 +45,11 @@ def notebooks() -> list[Path]:
 def is_current(path: Path) -> bool:
     """Whether the notebook's first cell is the expected set-up cell, tagged."""
     first = nbformat.read(path, as_version=4).cells[0]
-    return (first.cell_type == "code" and first.source == expected_source()
-            and all(t in first.metadata.get("tags", []) for t in TAGS))
+    return (
+        first.cell_type == "code"
+        and first.source == expected_source()
+        and all(t in first.metadata.get("tags", []) for t in TAGS)
+    )
 
 
 def write(path: Path) -> None:

@@ -25,7 +25,6 @@ from pathlib import Path
 import yaml
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, ByteStringObject, DictionaryObject, NameObject, NumberObject
-
 from site_browser import ROOT, SITE, chromium, serve
 
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
@@ -33,11 +32,17 @@ from light_pages import smaller_png  # noqa: E402  (the site's rule for 256-colo
 
 PDF = SITE / "dl-vs-ml-measured.pdf"
 PRINT = {  # Chrome DevTools Protocol, Page.printToPDF: A4, 15 mm margins, page numbers below
-    "paperWidth": 8.27, "paperHeight": 11.69, "marginTop": 0.6, "marginBottom": 0.7,
-    "marginLeft": 0.6, "marginRight": 0.6, "printBackground": True, "displayHeaderFooter": True,
+    "paperWidth": 8.27,
+    "paperHeight": 11.69,
+    "marginTop": 0.6,
+    "marginBottom": 0.7,
+    "marginLeft": 0.6,
+    "marginRight": 0.6,
+    "printBackground": True,
+    "displayHeaderFooter": True,
     "headerTemplate": "<span></span>",
     "footerTemplate": '<div style="font-size:8px;width:100%;text-align:center;color:#666">'
-                      '<span class="title"></span> · <span class="pageNumber"></span></div>',
+    '<span class="title"></span> · <span class="pageNumber"></span></div>',
 }
 FONTS_LOADED = "const done = arguments[0]; document.fonts.ready.then(() => done(true));"
 
@@ -53,8 +58,10 @@ def print_page(driver, url: str) -> tuple[str, bytes]:
     driver.get(url)
     driver.execute_async_script(FONTS_LOADED)
     time.sleep(0.2)
-    title = driver.execute_script("const h = document.querySelector('article h1');"
-                                  "return h ? h.textContent.replace('#', '').trim() : document.title")
+    title = driver.execute_script(
+        "const h = document.querySelector('article h1');"
+        "return h ? h.textContent.replace('#', '').trim() : document.title"
+    )
     data = driver.execute_cdp_cmd("Page.printToPDF", PRINT)["data"]
     return title, base64.b64decode(data)
 
@@ -64,8 +71,8 @@ def png_chunks(png: bytes) -> dict[str, bytes]:
     chunks: dict[str, bytes] = {}
     at = 8  # after the signature
     while at < len(png):
-        length, kind = struct.unpack(">I4s", png[at:at + 8])
-        chunks[kind.decode()] = chunks.get(kind.decode(), b"") + png[at + 8:at + 8 + length]
+        length, kind = struct.unpack(">I4s", png[at : at + 8])
+        chunks[kind.decode()] = chunks.get(kind.decode(), b"") + png[at + 8 : at + 8 + length]
         at += 12 + length
     return chunks
 
@@ -92,12 +99,22 @@ def figures_in_256_colours(writer: PdfWriter) -> int:
             stream = ref.get_object()
             stream._data = chunks["IDAT"]
             stream[NameObject("/Filter")] = NameObject("/FlateDecode")
-            stream[NameObject("/DecodeParms")] = DictionaryObject({
-                NameObject("/Predictor"): NumberObject(15), NameObject("/Colors"): NumberObject(1),
-                NameObject("/BitsPerComponent"): NumberObject(depth), NameObject("/Columns"): NumberObject(width)})
-            stream[NameObject("/ColorSpace")] = ArrayObject([
-                NameObject("/Indexed"), NameObject("/DeviceRGB"),
-                NumberObject(len(chunks["PLTE"]) // 3 - 1), ByteStringObject(chunks["PLTE"])])
+            stream[NameObject("/DecodeParms")] = DictionaryObject(
+                {
+                    NameObject("/Predictor"): NumberObject(15),
+                    NameObject("/Colors"): NumberObject(1),
+                    NameObject("/BitsPerComponent"): NumberObject(depth),
+                    NameObject("/Columns"): NumberObject(width),
+                }
+            )
+            stream[NameObject("/ColorSpace")] = ArrayObject(
+                [
+                    NameObject("/Indexed"),
+                    NameObject("/DeviceRGB"),
+                    NumberObject(len(chunks["PLTE"]) // 3 - 1),
+                    ByteStringObject(chunks["PLTE"]),
+                ]
+            )
             stream[NameObject("/BitsPerComponent")] = NumberObject(depth)
             changed += 1
     return changed
@@ -121,8 +138,10 @@ def main() -> int:
     writer.add_metadata({"/Title": "Deep Learning vs Machine Learning, measured", "/Author": "The dlml authors"})
     with PDF.open("wb") as fh:
         writer.write(fh)
-    print(f"{PDF.relative_to(ROOT)}: {len(writer.pages)} pages, {PDF.stat().st_size / 1e6:.1f} MB, "
-          f"{len(toc_pages())} chapters and sections, {time.perf_counter() - start:.0f} s")
+    print(
+        f"{PDF.relative_to(ROOT)}: {len(writer.pages)} pages, {PDF.stat().st_size / 1e6:.1f} MB, "
+        f"{len(toc_pages())} chapters and sections, {time.perf_counter() - start:.0f} s"
+    )
     return 0
 
 

@@ -23,9 +23,17 @@ CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
 
 # Offline and quiet: no update checks, sync or other background traffic.
 CHROMIUM_FLAGS = (
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-quic", "--no-first-run", "--disable-extensions", "--hide-scrollbars",
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-extensions",
+    "--hide-scrollbars",
 )
 
 
@@ -63,8 +71,10 @@ def chromium(user_data_dir: Path, window: tuple[int, int] = (1366, 900)):
 
     for path in (CHROMIUM, CHROMEDRIVER):
         if not Path(path).exists():
-            raise FileNotFoundError(f"{path} is missing: install Debian's chromium and chromium-driver "
-                                    "(make test does), or set CHROMIUM and CHROMEDRIVER.")
+            raise FileNotFoundError(
+                f"{path} is missing: install Debian's chromium and chromium-driver "
+                "(make test does), or set CHROMIUM and CHROMEDRIVER."
+            )
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for flag in CHROMIUM_FLAGS:

@@ -53,8 +53,11 @@ def _digest(*parts: bytes) -> str:
 
 def package_files() -> list[Path]:
     """The files the dlml wheel is built from."""
-    sources = sorted(p for p in (ROOT / "lib").rglob("*") if p.is_file() and not any(
-        part == "__pycache__" or part.endswith(".egg-info") for part in p.parts))
+    sources = sorted(
+        p
+        for p in (ROOT / "lib").rglob("*")
+        if p.is_file() and not any(part == "__pycache__" or part.endswith(".egg-info") for part in p.parts)
+    )
     return [ROOT / "pyproject.toml", ROOT / "README.md", *sources]
 
 
@@ -66,8 +69,9 @@ def keys() -> dict[str, str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     # Wheels are specific to the interpreter and the platform they were resolved for.
     target = f"{sys.implementation.cache_tag} {sys.platform} {platform.machine()}"
-    dependencies = _digest(LOCK.read_bytes(), json.dumps(project["dependencies"]).encode(),
-                           " ".join(RUNNERS).encode(), target.encode())
+    dependencies = _digest(
+        LOCK.read_bytes(), json.dumps(project["dependencies"]).encode(), " ".join(RUNNERS).encode(), target.encode()
+    )
     return {"dlml": package, "dependencies": dependencies}
 
 
@@ -89,10 +93,12 @@ def problems() -> list[str]:
     if stamp.get("dlml") != want["dlml"]:
         found.append("the dlml wheel was built from other sources than lib/ and pyproject.toml")
     if stamp.get("dependencies") != want["dependencies"]:
-        found.append("the wheels were resolved for another requirements.lock, other dependencies "
-                     "or another Python/platform")
-    missing = [w for w in [stamp.get("dlml_wheel", "dlml wheel"), *stamp.get("wheels", [])]
-               if not (HOUSE / w).is_file()]
+        found.append(
+            "the wheels were resolved for another requirements.lock, other dependencies or another Python/platform"
+        )
+    missing = [
+        w for w in [stamp.get("dlml_wheel", "dlml wheel"), *stamp.get("wheels", [])] if not (HOUSE / w).is_file()
+    ]
     if missing:
         found.append(f"{len(missing)} wheel(s) missing, e.g. {missing[0]}")
     return found
@@ -141,11 +147,26 @@ def build_dlml() -> str:
 
 def resolve(dlml_wheel: str) -> list[str]:
     """The wheels, other than dlml's, an offline install from the wheelhouse picks."""
-    report = pip("install", "--quiet", "--dry-run", "--ignore-installed", "--report", "-",
-                 "--no-index", "--find-links", str(HOUSE), "-c", str(LOCK),
-                 str(HOUSE / dlml_wheel), *RUNNERS, env=offline_env())
-    names = [unquote(urlparse(item["download_info"]["url"]).path).rsplit("/", 1)[-1]
-             for item in json.loads(report)["install"]]
+    report = pip(
+        "install",
+        "--quiet",
+        "--dry-run",
+        "--ignore-installed",
+        "--report",
+        "-",
+        "--no-index",
+        "--find-links",
+        str(HOUSE),
+        "-c",
+        str(LOCK),
+        str(HOUSE / dlml_wheel),
+        *RUNNERS,
+        env=offline_env(),
+    )
+    names = [
+        unquote(urlparse(item["download_info"]["url"]).path).rsplit("/", 1)[-1]
+        for item in json.loads(report)["install"]
+    ]
     return sorted(n for n in names if n != dlml_wheel)
 
 
@@ -159,8 +180,19 @@ def fetch_dependencies(dlml_wheel: str) -> list[str]:
         torch_pin, source = f"torch=={torch}", []
     pip("download", "--quiet", "--no-deps", "--only-binary", ":all:", *source, "--dest", str(HOUSE), torch_pin)
     # The rest from PyPI; --find-links makes pip take the torch above instead of another build.
-    pip("wheel", "--quiet", "--find-links", str(HOUSE), "--wheel-dir", str(HOUSE), "-c", str(LOCK),
-        str(HOUSE / dlml_wheel), *RUNNERS, torch_pin)
+    pip(
+        "wheel",
+        "--quiet",
+        "--find-links",
+        str(HOUSE),
+        "--wheel-dir",
+        str(HOUSE),
+        "-c",
+        str(LOCK),
+        str(HOUSE / dlml_wheel),
+        *RUNNERS,
+        torch_pin,
+    )
     wheels = resolve(dlml_wheel)
     for stale in HOUSE.glob("*.whl"):  # left over from older pins
         if stale.name not in wheels and stale.name != dlml_wheel:
@@ -170,8 +202,9 @@ def fetch_dependencies(dlml_wheel: str) -> list[str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true",
-                        help="only check that the wheelhouse is complete and current (offline)")
+    parser.add_argument(
+        "--check", action="store_true", help="only check that the wheelhouse is complete and current (offline)"
+    )
     args = parser.parse_args()
     if args.check:
         found = problems()
@@ -196,8 +229,9 @@ def main() -> int:
         done.append(f"fetched the wheels of {len(stamp['wheels'])} dependencies")
     size = sum(p.stat().st_size for p in HOUSE.glob("*.whl")) / 2**20
     summary = ", ".join(done) if done else "up to date, nothing to do"
-    print(f"{HOUSE.name}: {summary} ({len(stamp['wheels']) + 1} wheels, {size:.0f} MiB, "
-          f"{time.monotonic() - start:.0f} s)")
+    print(
+        f"{HOUSE.name}: {summary} ({len(stamp['wheels']) + 1} wheels, {size:.0f} MiB, {time.monotonic() - start:.0f} s)"
+    )
     return 0
 
 

@@ -61,6 +61,7 @@ CELL_TIMEOUT_S = 900
 
 # ----------------------------------------------------------------------------- levels
 
+
 def recorded_platform(nb) -> dict | None:
     """The platform record ``make execute`` stored in a notebook's metadata, if any."""
     return nb.metadata.get("dlml", {}).get("execution", {}).get("platform")
@@ -85,12 +86,15 @@ def notebook_paths() -> list[Path]:
 
 def pytest_addoption(parser):
     parser.getgroup("dlml").addoption(
-        "--guarantee", choices=LEVELS, default=os.environ.get("DLML_GUARANTEE") or "auto",
+        "--guarantee",
+        choices=LEVELS,
+        default=os.environ.get("DLML_GUARANTEE") or "auto",
         help="which level of the book's guarantee to test notebooks at: 'reference' (strict "
-             "nbval), 'everywhere' (verdicts, glued numbers, figures in tolerance), 'seeds' (verdict "
-             "outcomes only, for runs with DLML_SEED_SHIFT), or "
-             "nbval), 'everywhere' (verdicts, glued numbers and figures within tolerance) or "
-             "'auto' (reference where this machine made the stored outputs); env DLML_GUARANTEE.")
+        "nbval), 'everywhere' (verdicts, glued numbers, figures in tolerance), 'seeds' (verdict "
+        "outcomes only, for runs with DLML_SEED_SHIFT), or "
+        "nbval), 'everywhere' (verdicts, glued numbers and figures within tolerance) or "
+        "'auto' (reference where this machine made the stored outputs); env DLML_GUARANTEE.",
+    )
 
 
 def pytest_configure(config):
@@ -114,16 +118,19 @@ def pytest_report_header(config, start_path):
     levels = {p: level_of(config, p) for p in paths}
     n_ref = sum(level == "reference" for level in levels.values())
     n_seeds = sum(level == "seeds" for level in levels.values())
-    lines = [f"book guarantee ({'forced' if forced != 'auto' else 'detected'}): "
-             f"{n_ref} notebook(s) at the reference level (strict nbval), "
-             f"{len(paths) - n_ref - n_seeds} at the everywhere level (verdicts, glued numbers, figures), "
-             f"{n_seeds} at the seeds level (verdict outcomes; seeds shifted by {SEED_SHIFT})"]
+    lines = [
+        f"book guarantee ({'forced' if forced != 'auto' else 'detected'}): "
+        f"{n_ref} notebook(s) at the reference level (strict nbval), "
+        f"{len(paths) - n_ref - n_seeds} at the everywhere level (verdicts, glued numbers, figures), "
+        f"{n_seeds} at the seeds level (verdict outcomes; seeds shifted by {SEED_SHIFT})"
+    ]
     differing = set()
     for path in paths:
         differing |= set(platform_differences(recorded_platform_of(path), config._dlml_platform))
     if differing:
-        lines.append("this machine differs from the one that made the stored outputs in: "
-                     + ", ".join(sorted(differing)))
+        lines.append(
+            "this machine differs from the one that made the stored outputs in: " + ", ".join(sorted(differing))
+        )
     else:
         lines.append("this machine is the reference platform of every notebook tested")
     return lines
@@ -138,6 +145,7 @@ def pytest_collect_file(parent, file_path):
 
 
 # ------------------------------------------------------------------------ tolerances
+
 
 def load_tolerances(path: Path = TOLERANCES) -> dict:
     """``tests/tolerances.toml``: per notebook, how far glued numbers and figures may move."""
@@ -169,6 +177,7 @@ def within(stored: float, new: float, tol: dict) -> bool:
 
 # ---------------------------------------------------------------- what is compared
 
+
 def parse_value(text: str):
     """A glued value's stored text as a Python value (number or string)."""
     try:
@@ -196,7 +205,7 @@ def verdicts(nb) -> list[tuple[int, str, str, list[str], list[str]]]:
         text = "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream")
         for line in text.splitlines():
             if outcome := outcome_of(line):
-                found.append((index, outcome, line[len(outcome) + 2:], [], []))
+                found.append((index, outcome, line[len(outcome) + 2 :], [], []))
             elif found and found[-1][0] == index:
                 if c := CHECK_LINE.match(line):
                     found[-1][3].append(c["mark"])
@@ -221,9 +230,11 @@ def compare_outcomes(stored, new, method_page: bool = False) -> list[str]:
         return ["no verdict is stored: the seeds level has nothing to compare"]
     if len(old_verdicts) != len(new_verdicts):
         return [f"{len(old_verdicts)} verdict(s) stored, {len(new_verdicts)} printed now"]
-    return [f"verdict in cell {cell}: {outcome} {cases} became {outcome2} {cases2}: {claim2}"
-            for (cell, outcome, _, _, cases), (_, outcome2, claim2, _, cases2) in zip(old_verdicts, new_verdicts)
-            if (outcome, cases) != (outcome2, cases2)]
+    return [
+        f"verdict in cell {cell}: {outcome} {cases} became {outcome2} {cases2}: {claim2}"
+        for (cell, outcome, _, _, cases), (_, outcome2, claim2, _, cases2) in zip(old_verdicts, new_verdicts)
+        if (outcome, cases) != (outcome2, cases2)
+    ]
 
 
 def figures(nb) -> list[tuple[int, list[dict]]]:
@@ -234,7 +245,9 @@ def figures(nb) -> list[tuple[int, list[dict]]]:
             data = out.get("data", {})
             if "image/png" in data:
                 lines = data.get("text/plain", "").splitlines()
-                axes = [json.loads(line) for line in lines[1:]] if lines[:1] and lines[0].startswith("<Figure:") else None
+                axes = (
+                    [json.loads(line) for line in lines[1:]] if lines[:1] and lines[0].startswith("<Figure:") else None
+                )
                 found.append((index, axes))
     return found
 
@@ -262,13 +275,18 @@ def compare_columns(where: str, old, new, span: float) -> list[str]:
         pairs = list(zip(_stats(old) or [], _stats(new) or []))
     numbers = [v for v in old if isinstance(v, (int, float))]
     scale = max([max(numbers) - min(numbers), *map(abs, numbers)]) if numbers else 0.0
-    bad = [(a, b) for a, b in pairs if not (isinstance(a, (int, float)) and isinstance(b, (int, float))
-                                            and abs(a - b) <= span * scale + 1e-12) and a != b]
+    bad = [
+        (a, b)
+        for a, b in pairs
+        if not (isinstance(a, (int, float)) and isinstance(b, (int, float)) and abs(a - b) <= span * scale + 1e-12)
+        and a != b
+    ]
     return [f"{where}: {bad[0][0]} became {bad[0][1]} (allowed: {span:g} x {scale:.3g})"] if bad else []
 
 
-def compare_figure(where: str, old_axes: list[dict] | None, new_axes: list[dict] | None, tol: dict,
-                   by_title: dict | None = None) -> list[str]:
+def compare_figure(
+    where: str, old_axes: list[dict] | None, new_axes: list[dict] | None, tol: dict, by_title: dict | None = None
+) -> list[str]:
     """Problems between a stored figure's plotted data and a new one's.
 
     ``tol["span"]`` applies to every Axes unless ``by_title`` has an entry whose pattern
@@ -299,6 +317,7 @@ def compare_figure(where: str, old_axes: list[dict] | None, new_axes: list[dict]
 
 def compare_summary(where: str, old: dict, new: dict, span: float) -> list[str]:
     """Problems between two summaries of an artist: counts, coordinates, nested colour values."""
+
     def as_column(value):
         return value if isinstance(value, (list, str)) or value is None else [value]
 
@@ -329,8 +348,10 @@ def compare_notebooks(name: str, stored, new, tolerances: dict) -> list[str]:
         tol = tolerance_for(tolerances, name, key)
         numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (old, now))
         if numeric and not within(old, now, tol):
-            problems.append(f"glued {key}: stored {old}, now {now}; allowed ±{tol.get('abs', 0):g}"
-                            f" + {tol.get('rel', 0):g} x |stored| ({tol.get('why', 'exact by default')})")
+            problems.append(
+                f"glued {key}: stored {old}, now {now}; allowed ±{tol.get('abs', 0):g}"
+                f" + {tol.get('rel', 0):g} x |stored| ({tol.get('why', 'exact by default')})"
+            )
         elif not numeric and old != now and tol.get("text") != "any":
             problems.append(f"glued {key}: stored {old!r}, now {now!r}")
     old_figs, new_figs = figures(stored), figures(new)
@@ -356,6 +377,7 @@ def sanitizer(path: Path = ROOT / "tests" / "sanitize.cfg"):
         for pattern, replacement in rules:
             text = pattern.sub(replacement, text)
         return text
+
     return clean
 
 
@@ -371,9 +393,15 @@ def exactly_changed_cells(stored, new) -> tuple[int, int]:
             if o.get("output_type") == "stream":
                 streams[o["name"]] = streams.get(o["name"], "") + o.get("text", "")
             else:
-                data.append({k: clean(v) if isinstance(v, str) else v for k, v in o.get("data", {}).items()
-                             if not k.startswith("image/")})
+                data.append(
+                    {
+                        k: clean(v) if isinstance(v, str) else v
+                        for k, v in o.get("data", {}).items()
+                        if not k.startswith("image/")
+                    }
+                )
         return {k: clean(v) for k, v in streams.items()}, data
+
     pairs = [(a, b) for a, b in zip(stored.cells, new.cells) if a.cell_type == "code" and a.get("outputs")]
     return sum(texts(a) != texts(b) for a, b in pairs), len(pairs)
 
@@ -387,6 +415,7 @@ def pytest_terminal_summary(terminalreporter, config):
 
 
 # ---------------------------------------------------------------- the pytest items
+
 
 def notebook_key(path: Path) -> str:
     """A notebook's name in tests/tolerances.toml: its path under notebooks/, no suffix."""
@@ -412,8 +441,9 @@ class ExecutedItem(pytest.Item):
         for cell in new.cells:
             if cell.cell_type == "code":
                 cell.outputs, cell.execution_count = [], None
-        client = NotebookClient(new, timeout=CELL_TIMEOUT_S, kernel_name="python3",
-                                resources={"metadata": {"path": str(path.parent)}})
+        client = NotebookClient(
+            new, timeout=CELL_TIMEOUT_S, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+        )
         try:
             client.execute()
         except CellExecutionError as error:

@@ -25,10 +25,13 @@ def hand_set(model):
     return model
 
 
-@pytest.mark.parametrize("activation, f", [
-    ("relu", lambda z: np.maximum(z, 0.0)),
-    ("tanh", np.tanh),
-])
+@pytest.mark.parametrize(
+    "activation, f",
+    [
+        ("relu", lambda z: np.maximum(z, 0.0)),
+        ("tanh", np.tanh),
+    ],
+)
 def test_outputs_match_a_hand_computation(activation, f):
     model = hand_set(MLP(2, (3, 2), 1, activation=activation))
     h1 = f(X @ W1.T + B1)  # (3 examples, 3 units)
@@ -70,14 +73,17 @@ def test_a_network_without_hidden_layers_has_no_hidden_outputs():
     assert layer_outputs(MLP(5, (), 2), np.zeros((4, 5))) == []
 
 
-@pytest.mark.parametrize("x, message", [
-    (np.zeros((3, 5)), "the model expects 2 features per example; X has 5"),
-    (np.array([[0.0, np.nan]]), "X contains 1 NaN or infinite value"),
-    (np.array([[np.inf, 1.0]]), "X contains 1 NaN or infinite value"),
-    (np.zeros((0, 2)), r"X is empty \(0 examples\)"),
-    (np.zeros(2), r"X must be a 2-D array .* got shape \(2,\)"),
-    ([["a", "b"]], "X must be an array of numbers"),
-])
+@pytest.mark.parametrize(
+    "x, message",
+    [
+        (np.zeros((3, 5)), "the model expects 2 features per example; X has 5"),
+        (np.array([[0.0, np.nan]]), "X contains 1 NaN or infinite value"),
+        (np.array([[np.inf, 1.0]]), "X contains 1 NaN or infinite value"),
+        (np.zeros((0, 2)), r"X is empty \(0 examples\)"),
+        (np.zeros(2), r"X must be a 2-D array .* got shape \(2,\)"),
+        ([["a", "b"]], "X must be an array of numbers"),
+    ],
+)
 def test_bad_inputs_are_explained(x, message):
     with pytest.raises(ValueError, match=message):
         layer_outputs(MLP(2, (4,), 2), x)
@@ -129,16 +135,19 @@ def test_probe_reads_layer_outputs_and_tensors():
     assert 0.0 <= linear_probe(torch.tensor(h_train), Y_TRAIN, h_test, list(Y_TEST)) <= 1.0
 
 
-@pytest.mark.parametrize("args, kwargs, message", [
-    ((H_TRAIN[:, 0], Y_TRAIN, H_TEST, Y_TEST), {}, r"H_train must be a 2-D array"),
-    ((H_TRAIN, Y_TRAIN, H_TEST[:0], Y_TEST[:0]), {}, r"H_test is empty"),
-    ((np.full((120, 5), np.nan), Y_TRAIN, H_TEST, Y_TEST), {}, "H_train contains 600 NaN"),
-    ((H_TRAIN, Y_TRAIN[:-1], H_TEST, Y_TEST), {}, r"y_train must be 1-D with one label per row of H_train \(120\)"),
-    ((H_TRAIN, Y_TRAIN, H_TEST[:, :4], Y_TEST), {}, "same width; got 5 and 4"),
-    ((H_TRAIN, np.zeros(120), H_TEST, Y_TEST), {}, "single class"),
-    ((H_TRAIN, Y_TRAIN, H_TEST, Y_TEST), {"C": 0}, "C must be a positive number; got 0"),
-    ((H_TRAIN, Y_TRAIN, H_TEST, Y_TEST), {"max_iter": 0}, "max_iter must be a positive integer; got 0"),
-])
+@pytest.mark.parametrize(
+    "args, kwargs, message",
+    [
+        ((H_TRAIN[:, 0], Y_TRAIN, H_TEST, Y_TEST), {}, r"H_train must be a 2-D array"),
+        ((H_TRAIN, Y_TRAIN, H_TEST[:0], Y_TEST[:0]), {}, r"H_test is empty"),
+        ((np.full((120, 5), np.nan), Y_TRAIN, H_TEST, Y_TEST), {}, "H_train contains 600 NaN"),
+        ((H_TRAIN, Y_TRAIN[:-1], H_TEST, Y_TEST), {}, r"y_train must be 1-D with one label per row of H_train \(120\)"),
+        ((H_TRAIN, Y_TRAIN, H_TEST[:, :4], Y_TEST), {}, "same width; got 5 and 4"),
+        ((H_TRAIN, np.zeros(120), H_TEST, Y_TEST), {}, "single class"),
+        ((H_TRAIN, Y_TRAIN, H_TEST, Y_TEST), {"C": 0}, "C must be a positive number; got 0"),
+        ((H_TRAIN, Y_TRAIN, H_TEST, Y_TEST), {"max_iter": 0}, "max_iter must be a positive integer; got 0"),
+    ],
+)
 def test_probe_bad_inputs_are_explained(args, kwargs, message):
     with pytest.raises(ValueError, match=message):
         linear_probe(*args, **kwargs)

@@ -12,10 +12,13 @@ def test_circular_shift_is_np_roll_row_by_row():
     np.testing.assert_array_equal(out[1], np.roll(X[1], -1))
 
 
-@pytest.mark.parametrize("mode, expected", [
-    ("zeros", [[0, 0, 1, 2, 3], [20, 30, 40, 50, 0]]),
-    ("edge", [[1, 1, 1, 2, 3], [20, 30, 40, 50, 50]]),
-])
+@pytest.mark.parametrize(
+    "mode, expected",
+    [
+        ("zeros", [[0, 0, 1, 2, 3], [20, 30, 40, 50, 0]]),
+        ("edge", [[1, 1, 1, 2, 3], [20, 30, 40, 50, 50]]),
+    ],
+)
 def test_padded_shifts_fill_the_emptied_places(mode, expected):
     np.testing.assert_array_equal(shift(X, [2, -1], mode=mode), expected)
 
@@ -60,20 +63,23 @@ def test_no_copies_returns_the_data():
     assert y_aug.tolist() == [0, 1]
 
 
-@pytest.mark.parametrize("call, message", [
-    (lambda: shift(X, 1, mode="wrap"), r"mode must be one of \('circular', 'zeros', 'edge'\); got 'wrap'"),
-    (lambda: shift(X[0], 1), r"non-empty 2-D array .* got shape \(5,\)"),
-    (lambda: shift(np.zeros((0, 5)), 1), "non-empty 2-D array"),
-    (lambda: shift([["a", "b"]], 1), "X must be an array of numbers"),
-    (lambda: shift([[1.0, np.inf]], 1), "finite numbers only"),
-    (lambda: shift(X, [1, 2, 3]), "shifts must be an integer or 2 integers, one per signal"),
-    (lambda: shift(X, 1.5), "shifts must be an integer"),
-    (lambda: shift(X, [5, 0]), "smaller than the signal length 5"),
-    (lambda: random_shifts(X, [0]), r"y must have one label per signal, shape \(2,\); got shape \(1,\)"),
-    (lambda: random_shifts(X, [0, 1], copies=-1, max_shift=2), "copies must be a non-negative integer; got -1"),
-    (lambda: random_shifts(X, [0, 1], max_shift=5), "max_shift must be an integer from 0 to 4"),
-    (lambda: random_shifts(X, [0, 1], max_shift=2, seed=-3), "seed must be a non-negative integer; got -3"),
-])
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: shift(X, 1, mode="wrap"), r"mode must be one of \('circular', 'zeros', 'edge'\); got 'wrap'"),
+        (lambda: shift(X[0], 1), r"non-empty 2-D array .* got shape \(5,\)"),
+        (lambda: shift(np.zeros((0, 5)), 1), "non-empty 2-D array"),
+        (lambda: shift([["a", "b"]], 1), "X must be an array of numbers"),
+        (lambda: shift([[1.0, np.inf]], 1), "finite numbers only"),
+        (lambda: shift(X, [1, 2, 3]), "shifts must be an integer or 2 integers, one per signal"),
+        (lambda: shift(X, 1.5), "shifts must be an integer"),
+        (lambda: shift(X, [5, 0]), "smaller than the signal length 5"),
+        (lambda: random_shifts(X, [0]), r"y must have one label per signal, shape \(2,\); got shape \(1,\)"),
+        (lambda: random_shifts(X, [0, 1], copies=-1, max_shift=2), "copies must be a non-negative integer; got -1"),
+        (lambda: random_shifts(X, [0, 1], max_shift=5), "max_shift must be an integer from 0 to 4"),
+        (lambda: random_shifts(X, [0, 1], max_shift=2, seed=-3), "seed must be a non-negative integer; got -3"),
+    ],
+)
 def test_bad_arguments_are_explained(call, message):
     with pytest.raises(ValueError, match=message):
         call()

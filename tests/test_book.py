@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import sync_environment  # noqa: E402
+
 from tests.notebook_levels import METHOD_PAGES, glued, notebook_key  # noqa: E402
 
 NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
@@ -38,7 +39,12 @@ def toc_files():
 def test_toc_has_the_four_chapters_of_the_design_numbered_under_their_own_part_names():
     parts = yaml.safe_load((ROOT / "_toc.yml").read_text())["parts"]
     openers = [part["chapters"][0]["file"] for part in parts[:4]]
-    assert openers == ["book/ch1-what-is-deep-learning", "book/ch2-dl-vs-ml", "book/ch3-advantages", "book/ch4-disadvantages"]
+    assert openers == [
+        "book/ch1-what-is-deep-learning",
+        "book/ch2-dl-vs-ml",
+        "book/ch3-advantages",
+        "book/ch4-disadvantages",
+    ]
     for number, (part, opener) in enumerate(zip(parts, openers), start=1):
         assert part.get("numbered") is True, f"part {number} is not numbered: its chapter should read {number}."
         assert part["caption"].startswith(f"Part {number} · "), part["caption"]
@@ -80,8 +86,9 @@ def test_readme_test_command_is_what_ci_runs():
 
 
 def test_colab_cells_are_current():
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "colab_cell.py"), "--check"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "colab_cell.py"), "--check"], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout
 
 
@@ -94,13 +101,17 @@ def test_notebook_is_stored_executed_in_order_without_errors(path):
     assert counts == list(range(counts[0], counts[0] + len(counts))), "cells were executed out of order"
     assert not [o for c in code for o in c.outputs if o.output_type == "error"]
     stderr = [o.text for c in code for o in c.outputs if o.get("name") == "stderr"]
-    assert not stderr, f"a warning was stored (it holds this machine's paths, so nbval fails elsewhere): {stderr[0][:200]}"
+    assert not stderr, (
+        f"a warning was stored (it holds this machine's paths, so nbval fails elsewhere): {stderr[0][:200]}"
+    )
     assert not any("execution" in c.metadata for c in code), "cell timings were recorded"
     record = nb.metadata.get("dlml", {}).get("execution", {})
     assert {"date", "seconds", "cores", "threads", "device", "platform"} <= set(record), (
-        "no execution record in the metadata (the execution-statistics page needs it): run `make execute`")
+        "no execution record in the metadata (the execution-statistics page needs it): run `make execute`"
+    )
     assert {"python", "cpu", "cpu_capability", "blas", "packages", "packages_sha256"} <= set(record["platform"]), (
-        "the record does not identify the reference platform: run `make execute`")
+        "the record does not identify the reference platform: run `make execute`"
+    )
 
 
 # What only describes the machine that ran a notebook belongs in its metadata: in an
@@ -116,9 +127,14 @@ MACHINE_SPECIFIC = {
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_stored_outputs_do_not_name_the_machine(path):
     nb = nbformat.read(path, as_version=4)
-    texts = [o.get("text", "") if o.get("output_type") == "stream" else
-             "\n".join(v for k, v in o.get("data", {}).items() if isinstance(v, str) and not k.startswith("image/"))
-             for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    texts = [
+        o.get("text", "")
+        if o.get("output_type") == "stream"
+        else "\n".join(v for k, v in o.get("data", {}).items() if isinstance(v, str) and not k.startswith("image/"))
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+    ]
     for what, pattern in MACHINE_SPECIFIC.items():
         found = [m.group(0) for t in texts for m in [pattern.search(t)] if m]
         assert not found, f"an output names {what} ({found[0]!r}); print it in the metadata instead"
@@ -148,12 +164,15 @@ def test_notebook_has_a_verdict_an_exercise_and_alt_text(path):
     declared = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and "Claim(" in c.source]
     decided = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and ".decide(" in c.source]
     assert len(declared) == 1 and len(decided) == 1, "one Claim(...) declared and one .decide(...) cell"
-    assert "_verdict\"" in nb.cells[decided[0]].source, "the verdict's summary is glued as <prefix>_verdict"
+    assert '_verdict"' in nb.cells[decided[0]].source, "the verdict's summary is glued as <prefix>_verdict"
     # Declared before the numbers are seen: no figure or table is output above the claim.
-    assert not any(o.get("output_type") in ("display_data", "execute_result")
-                   and set(o.get("data", {})) & {"image/png", "text/html"}
-                   for c in nb.cells[:declared[0]] if c.cell_type == "code" for o in c.outputs), \
-        "the claim and its cases are declared after results were shown"
+    assert not any(
+        o.get("output_type") in ("display_data", "execute_result")
+        and set(o.get("data", {})) & {"image/png", "text/html"}
+        for c in nb.cells[: declared[0]]
+        if c.cell_type == "code"
+        for o in c.outputs
+    ), "the claim and its cases are declared after results were shown"
     printed = "".join(o.get("text", "") for o in nb.cells[decided[0]].outputs)
     assert re.match(r"(HOLDS|HOLDS UNDER CONDITIONS|DOES NOT HOLD): ", printed), "the verdict cell prints no outcome"
     assert any("{exercise}" in s for s in sources) and any("{solution-start}" in s for s in sources)
@@ -186,7 +205,9 @@ def test_every_glue_reference_resolves_to_a_stored_value():
     assert refs, "the book cites no glued numbers"
     for page, source, key in refs:
         assert source.suffix == ".ipynb", f"{page.name}: glue key {key!r} must name its notebook (path::key)"
-        assert key in glued(nbformat.read(source, as_version=4)), f"{page.name}: {source.name} stores no glued value {key!r}"
+        assert key in glued(nbformat.read(source, as_version=4)), (
+            f"{page.name}: {source.name} stores no glued value {key!r}"
+        )
 
 
 # Where the book states the verdicts of the notebooks, beside them: each page must take the
@@ -226,7 +247,9 @@ def test_the_home_page_states_the_outcome_of_every_claim_of_the_article():
     claims = [p for p in CLAIM_PAGES if p.parent.name[:2] in ("02", "03", "04")]
     missing = [p.name for p in claims if p not in cited]
     assert not missing, f"the preface states no outcome for {missing}"
-    assert cited <= set(claims), f"the preface cites outcomes of pages that decide no claim: {sorted(cited - set(claims))}"
+    assert cited <= set(claims), (
+        f"the preface cites outcomes of pages that decide no claim: {sorted(cited - set(claims))}"
+    )
 
 
 def test_method_pages_decide_no_claim_and_still_teach():
@@ -278,9 +301,11 @@ def _book_extension(name: str):
 
 def test_the_shown_code_leaves_out_only_the_glue_lines():
     without_glue = _book_extension("hide_glue").without_glue
-    cell = ('from dlml.report import glue\nx = 1\n'
-            'for k in ("a", "b"):\n    print(k)\n    glue(f"key_{k}", x,\n         display=False)\n'
-            'for k in "ab":\n    glue(k, 1)\nreport.glue("y", 2)\nprint(x)')
+    cell = (
+        "from dlml.report import glue\nx = 1\n"
+        'for k in ("a", "b"):\n    print(k)\n    glue(f"key_{k}", x,\n         display=False)\n'
+        'for k in "ab":\n    glue(k, 1)\nreport.glue("y", 2)\nprint(x)'
+    )
     assert without_glue(cell) == 'x = 1\nfor k in ("a", "b"):\n    print(k)\nprint(x)'
     assert without_glue('glue("a", 1, display=False)\nglue("b", 2)') == ""  # the cell is not shown
     assert without_glue("%matplotlib inline\nglue('a', 1)") == "%matplotlib inline\nglue('a', 1)"  # not Python
@@ -318,10 +343,16 @@ def test_figures_are_compressed_only_where_they_look_the_same(tmp_path):
     assert not compress_figure(plot)  # a palette image is left alone
 
     notebook = tmp_path / "page.ipynb"  # the copy of a notebook that the site offers for download
-    figure_output = {"output_type": "display_data", "metadata": {},
-                     "data": {"image/png": base64.b64encode(plot_png).decode(), "text/plain": "<Figure>"}}
-    notebook.write_text(json.dumps({"cells": [{"cell_type": "code", "source": "", "metadata": {},
-                                               "outputs": [figure_output]}], "metadata": {}}))
+    figure_output = {
+        "output_type": "display_data",
+        "metadata": {},
+        "data": {"image/png": base64.b64encode(plot_png).decode(), "text/plain": "<Figure>"},
+    }
+    notebook.write_text(
+        json.dumps(
+            {"cells": [{"cell_type": "code", "source": "", "metadata": {}, "outputs": [figure_output]}], "metadata": {}}
+        )
+    )
     assert _book_extension("light_pages").compress_notebook_figures(notebook) == 1
     stored = json.loads(notebook.read_text())["cells"][0]["outputs"][0]["data"]["image/png"]
     assert len(base64.b64decode(stored)) < len(plot_png)

@@ -53,8 +53,16 @@ def test_data_can_change_with_the_seed():
 
 
 def test_summary_is_mean_and_std_per_model():
-    table = pd.DataFrame({"model": ["a", "a", "b"], "seed": [0, 1, 0], "test_accuracy": [0.5, 0.7, 0.9],
-                          "fit_seconds": [1.0, 3.0, 1.0], "predict_seconds": [0.1, 0.1, 0.1], "n_parameters": [2, 2, 9]})
+    table = pd.DataFrame(
+        {
+            "model": ["a", "a", "b"],
+            "seed": [0, 1, 0],
+            "test_accuracy": [0.5, 0.7, 0.9],
+            "fit_seconds": [1.0, 3.0, 1.0],
+            "predict_seconds": [0.1, 0.1, 0.1],
+            "n_parameters": [2, 2, 9],
+        }
+    )
     summary = summarise(table)
     assert summary.loc["a", ("test_accuracy", "mean")] == pytest.approx(0.6)
     assert summary.loc["a", ("fit_seconds", "std")] == pytest.approx(np.std([1.0, 3.0], ddof=1))
@@ -76,17 +84,28 @@ def test_parameter_counts(wine):
     assert n_parameters(KNeighborsClassifier().fit(X, y)) == X.size
     svc = SVC().fit(X, y)
     assert n_parameters(svc) == svc.support_vectors_.size + svc.dual_coef_.size + svc.intercept_.size
-    assert n_parameters(make_pipeline(StandardScaler(), LogisticRegression(max_iter=10000)).fit(X, y)) == 2 * 13 + 13 * 3 + 3
+    assert (
+        n_parameters(make_pipeline(StandardScaler(), LogisticRegression(max_iter=10000)).fit(X, y))
+        == 2 * 13 + 13 * 3 + 3
+    )
     net = NeuralNetClassifier(module_params={"hidden": (5,)}, epochs=1, progress=False).fit(X, y)
     assert n_parameters(net) == 13 * 5 + 5 + 5 * 3 + 3
 
 
-@pytest.mark.parametrize("models, data, seeds, message", [
-    ({}, None, (0,), "models is empty"),
-    ({"x": object()}, None, (0,), "model 'x' must be an estimator with fit and predict; got object"),
-    ({"t": DecisionTreeClassifier()}, None, (), "seeds is empty"),
-    ({"t": DecisionTreeClassifier()}, np.zeros(3), (0,), "data must be a Dataset or a function seed -> Dataset; got ndarray"),
-])
+@pytest.mark.parametrize(
+    "models, data, seeds, message",
+    [
+        ({}, None, (0,), "models is empty"),
+        ({"x": object()}, None, (0,), "model 'x' must be an estimator with fit and predict; got object"),
+        ({"t": DecisionTreeClassifier()}, None, (), "seeds is empty"),
+        (
+            {"t": DecisionTreeClassifier()},
+            np.zeros(3),
+            (0,),
+            "data must be a Dataset or a function seed -> Dataset; got ndarray",
+        ),
+    ],
+)
 def test_bad_arguments_are_explained(models, data, seeds, message):
     with pytest.raises(ValueError, match=message):
         compare(models, data, seeds)
@@ -107,8 +126,12 @@ def test_parallel_runs_give_the_same_accuracies(wine):
 def test_learning_curve_has_a_row_per_size_model_and_seed():
     from dlml.compare import learning_curve
 
-    curve = learning_curve({"tree": DecisionTreeClassifier(), "logistic": LogisticRegression()},
-                           lambda n, seed: load("moons", n_train=n, n_test=100, seed=seed), sizes=[10, 50, 400], seeds=[0, 1])
+    curve = learning_curve(
+        {"tree": DecisionTreeClassifier(), "logistic": LogisticRegression()},
+        lambda n, seed: load("moons", n_train=n, n_test=100, seed=seed),
+        sizes=[10, 50, 400],
+        seeds=[0, 1],
+    )
     assert len(curve) == 3 * 2 * 2 and sorted(curve.n_train.unique()) == [10, 50, 400]
     means = curve.groupby("n_train").test_accuracy.mean()
     assert means[400] > means[10]
@@ -118,7 +141,10 @@ def test_learning_curve_builds_models_per_size_and_runs_in_one_parallel_pass():
     from dlml.compare import learning_curve
 
     def models(n):  # a deeper tree for more data: what the size-dependent form is for
-        return {"tree": DecisionTreeClassifier(max_depth=1 if n < 100 else 8), "forest": RandomForestClassifier(n_estimators=5)}
+        return {
+            "tree": DecisionTreeClassifier(max_depth=1 if n < 100 else 8),
+            "forest": RandomForestClassifier(n_estimators=5),
+        }
 
     def moons(n, seed):
         return load("moons", n_train=n, n_test=200, seed=seed)
@@ -129,18 +155,25 @@ def test_learning_curve_builds_models_per_size_and_runs_in_one_parallel_pass():
     # the largest size runs first, yet the rows come back in the order asked for: sizes, seeds, models
     assert serial[key].values.tolist() == parallel[key].values.tolist()
     assert serial[["n_train", "seed", "model"]].values.tolist() == [
-        [n, s, m] for n in (20, 400) for s in (0, 1) for m in ("tree", "forest")]
+        [n, s, m] for n in (20, 400) for s in (0, 1) for m in ("tree", "forest")
+    ]
     direct = compare({"tree": DecisionTreeClassifier(max_depth=8)}, moons(400, 1), seeds=(1,))
-    assert serial.query("n_train == 400 and seed == 1 and model == 'tree'").test_accuracy.item() == \
-        direct.test_accuracy.item()
+    assert (
+        serial.query("n_train == 400 and seed == 1 and model == 'tree'").test_accuracy.item()
+        == direct.test_accuracy.item()
+    )
 
 
 def test_learning_curve_explains_a_size_without_models():
     from dlml.compare import learning_curve
 
     with pytest.raises(ValueError, match="models is empty"):
-        learning_curve(lambda n: {} if n > 50 else {"tree": DecisionTreeClassifier()},
-                       lambda n, seed: load("moons", n_train=n, n_test=50, seed=seed), sizes=[20, 100], seeds=[0])
+        learning_curve(
+            lambda n: {} if n > 50 else {"tree": DecisionTreeClassifier()},
+            lambda n, seed: load("moons", n_train=n, n_test=50, seed=seed),
+            sizes=[20, 100],
+            seeds=[0],
+        )
 
 
 @pytest.mark.parametrize("sizes", [[], [0, 10], [2.5]])

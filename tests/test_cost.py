@@ -5,7 +5,7 @@ from sklearn.linear_model import LogisticRegression
 from torch import nn
 
 from dlml.cost import flops, latency, matmul_gflops, peak_memory, time_fit
-from dlml.models import CNN1d, MLP
+from dlml.models import MLP, CNN1d
 
 
 @pytest.mark.parametrize("n_in, n_out, batch", [(40, 10, 1), (7, 3, 16)])
@@ -73,22 +73,41 @@ def test_matmul_speed_is_positive_and_finite():
     assert np.isfinite(speed) and speed > 0.01
 
 
-@pytest.mark.parametrize("call, error, message", [
-    (lambda: flops("net", np.zeros((1, 2))), TypeError, "model must be a torch.nn.Module; got str"),
-    (lambda: flops(nn.Linear(2, 1), np.zeros(2)), ValueError, r"at least one example, one per row .*got shape \(2,\)"),
-    (lambda: flops(nn.Linear(2, 1), np.zeros((0, 2))), ValueError, "at least one example"),
-    (lambda: flops(nn.Linear(2, 1), [[1.0, np.nan]]), ValueError, "NaN or infinite"),
-    (lambda: flops(nn.Linear(2, 1), [["a", "b"]]), ValueError, "must be an array of numbers"),
-    (lambda: time_fit(object(), [[0.0]], [0]), TypeError, "estimator must have a fit method; got object"),
-    (lambda: time_fit(LogisticRegression(), [[0.0]], [0], clock="cpu"), ValueError, r"clock must be one of \('process', 'wall'\); got 'cpu'"),
-    (lambda: latency(object(), [[0.0]]), TypeError, "estimator must have a predict method"),
-    (lambda: latency(LogisticRegression(), [[0.0]], batch_size=2), ValueError, r"batch_size \(2\) is larger than X \(1 rows\)"),
-    (lambda: latency(LogisticRegression(), [[0.0]], repeats=0), ValueError, "repeats must be a positive integer; got 0"),
-    (lambda: peak_memory(42), TypeError, "fn must be callable; got int"),
-    (lambda: matmul_gflops(0), ValueError, "n must be a positive integer; got 0"),
-    (lambda: matmul_gflops(8, "gpu"), ValueError, r"must be one of \('cpu', 'cuda', 'mps'\); got 'gpu'"),
-    (lambda: matmul_gflops(8, dtype=torch.int32), ValueError, "dtype must be a floating-point torch.dtype"),
-])
+@pytest.mark.parametrize(
+    "call, error, message",
+    [
+        (lambda: flops("net", np.zeros((1, 2))), TypeError, "model must be a torch.nn.Module; got str"),
+        (
+            lambda: flops(nn.Linear(2, 1), np.zeros(2)),
+            ValueError,
+            r"at least one example, one per row .*got shape \(2,\)",
+        ),
+        (lambda: flops(nn.Linear(2, 1), np.zeros((0, 2))), ValueError, "at least one example"),
+        (lambda: flops(nn.Linear(2, 1), [[1.0, np.nan]]), ValueError, "NaN or infinite"),
+        (lambda: flops(nn.Linear(2, 1), [["a", "b"]]), ValueError, "must be an array of numbers"),
+        (lambda: time_fit(object(), [[0.0]], [0]), TypeError, "estimator must have a fit method; got object"),
+        (
+            lambda: time_fit(LogisticRegression(), [[0.0]], [0], clock="cpu"),
+            ValueError,
+            r"clock must be one of \('process', 'wall'\); got 'cpu'",
+        ),
+        (lambda: latency(object(), [[0.0]]), TypeError, "estimator must have a predict method"),
+        (
+            lambda: latency(LogisticRegression(), [[0.0]], batch_size=2),
+            ValueError,
+            r"batch_size \(2\) is larger than X \(1 rows\)",
+        ),
+        (
+            lambda: latency(LogisticRegression(), [[0.0]], repeats=0),
+            ValueError,
+            "repeats must be a positive integer; got 0",
+        ),
+        (lambda: peak_memory(42), TypeError, "fn must be callable; got int"),
+        (lambda: matmul_gflops(0), ValueError, "n must be a positive integer; got 0"),
+        (lambda: matmul_gflops(8, "gpu"), ValueError, r"must be one of \('cpu', 'cuda', 'mps'\); got 'gpu'"),
+        (lambda: matmul_gflops(8, dtype=torch.int32), ValueError, "dtype must be a floating-point torch.dtype"),
+    ],
+)
 def test_bad_arguments_are_explained(call, error, message):
     with pytest.raises(error, match=message):
         call()

@@ -4,9 +4,17 @@ import pytest
 from dlml import data
 from dlml.data import load
 
-SMALL = {"xor": {}, "moons": {}, "spirals": {}, "digits": {}, "breast_cancer": {}, "wine": {},
-         "mnist1d": {"n_train": 200, "n_test": 100},
-         "negation": {"n_train": 200, "n_test": 100}, "negation_long": {"n_train": 200, "n_test": 100}}
+SMALL = {
+    "xor": {},
+    "moons": {},
+    "spirals": {},
+    "digits": {},
+    "breast_cancer": {},
+    "wine": {},
+    "mnist1d": {"n_train": 200, "n_test": 100},
+    "negation": {"n_train": 200, "n_test": 100},
+    "negation_long": {"n_train": 200, "n_test": 100},
+}
 
 
 @pytest.fixture(autouse=True)
@@ -93,12 +101,15 @@ def test_more_examples_than_the_set_has_is_an_error():
         load("wine", n_train=200)
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"n_train": 0}, "n_train must be a positive integer; got 0"),
-    ({"n_test": 2.5}, "n_test must be a positive integer; got 2.5"),
-    ({"seed": -1}, "seed must be a non-negative integer; got -1"),
-    ({"noise": float("nan")}, "noise must be a finite number >= 0"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"n_train": 0}, "n_train must be a positive integer; got 0"),
+        ({"n_test": 2.5}, "n_test must be a positive integer; got 2.5"),
+        ({"seed": -1}, "seed must be a non-negative integer; got -1"),
+        ({"noise": float("nan")}, "noise must be a finite number >= 0"),
+    ],
+)
 def test_bad_arguments_are_explained(kwargs, message):
     with pytest.raises(ValueError, match=message):
         load("moons", **kwargs)
@@ -145,12 +156,15 @@ def test_tokens_to_text_drops_padding_and_feeds_a_bag_of_words():
     assert sorted(bag.vocabulary_) == ["a", "good", "not"]
 
 
-@pytest.mark.parametrize("X, message", [
-    (np.array([1, 2]), r"X must be a 2-D array of token ids \(n, length\); got shape \(2,\)"),
-    (np.array([[1.5, 0.0]]), "X must hold whole numbers from 0 to 3"),
-    (np.array([[4, 0]]), "X must hold whole numbers from 0 to 3"),
-    (np.array([[-1, 0]]), "X must hold whole numbers from 0 to 3"),
-])
+@pytest.mark.parametrize(
+    "X, message",
+    [
+        (np.array([1, 2]), r"X must be a 2-D array of token ids \(n, length\); got shape \(2,\)"),
+        (np.array([[1.5, 0.0]]), "X must hold whole numbers from 0 to 3"),
+        (np.array([[4, 0]]), "X must hold whole numbers from 0 to 3"),
+        (np.array([[-1, 0]]), "X must hold whole numbers from 0 to 3"),
+    ],
+)
 def test_tokens_to_text_explains_bad_ids(X, message):
     with pytest.raises(ValueError, match=message):
         data.tokens_to_text(X, ("<pad>", "not", "good", "a"))
@@ -163,7 +177,9 @@ def test_negation_label_needs_one_negator_and_one_polarity_word(words):
 
 
 def test_bad_text_set_names_and_sizes_are_explained():
-    with pytest.raises(ValueError, match=r"unknown data set 'negation_short'; accepted names: .*'negation', 'negation_long'"):
+    with pytest.raises(
+        ValueError, match=r"unknown data set 'negation_short'; accepted names: .*'negation', 'negation_long'"
+    ):
         load("negation_short")
     with pytest.raises(ValueError, match="n_train must be a positive integer; got -5"):
         load("negation", n_train=-5)

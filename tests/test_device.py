@@ -8,9 +8,11 @@ from dlml.device import pick_device, seed_everything
 @pytest.fixture
 def machine(monkeypatch):
     """Pretend the machine has the given accelerators."""
+
     def have(cuda=False, mps=False):
         monkeypatch.setattr(torch.cuda, "is_available", lambda: cuda)
         monkeypatch.setattr(torch.backends.mps, "is_available", lambda: mps)
+
     monkeypatch.delenv("DLML_DEVICE", raising=False)
     return have
 
@@ -49,7 +51,9 @@ def test_name_is_case_insensitive(machine):
 def test_absent_cuda_is_a_clear_error(machine, monkeypatch):
     machine(cuda=False, mps=True)
     monkeypatch.setenv("DLML_DEVICE", "cuda")
-    with pytest.raises(RuntimeError, match=r"'cuda' was requested \(environment variable DLML_DEVICE\).*available: \('mps', 'cpu'\)"):
+    with pytest.raises(
+        RuntimeError, match=r"'cuda' was requested \(environment variable DLML_DEVICE\).*available: \('mps', 'cpu'\)"
+    ):
         pick_device()
 
 

@@ -1,5 +1,4 @@
 import json
-import os
 
 import numpy as np
 import pytest
@@ -8,8 +7,9 @@ import torch
 from dlml.distributed import DistConfig, command, launch, local_batch_size, main, parse_args, train
 
 # A problem small enough that two processes start, train and finish in a few seconds.
-TINY = DistConfig(data="moons", n_train=256, n_test=128, data_seed=0, model="mlp", width=16,
-                  epochs=4, batch_size=64, lr=0.05)
+TINY = DistConfig(
+    data="moons", n_train=256, n_test=128, data_seed=0, model="mlp", width=16, epochs=4, batch_size=64, lr=0.05
+)
 
 
 def test_one_process_learns_and_repeats_itself():
@@ -43,47 +43,79 @@ def test_without_torchrun_the_script_trains_in_one_process(tmp_path, monkeypatch
     for name in ("RANK", "WORLD_SIZE"):
         monkeypatch.delenv(name, raising=False)
     out = tmp_path / "deep" / "result.json"
-    argv = ["--data", "moons", "--n-train", "128", "--n-test", "64", "--data-seed", "0", "--model", "mlp",
-            "--width", "8", "--epochs", "2", "--batch-size", "32", "--out", str(out)]
+    argv = [
+        "--data",
+        "moons",
+        "--n-train",
+        "128",
+        "--n-test",
+        "64",
+        "--data-seed",
+        "0",
+        "--model",
+        "mlp",
+        "--width",
+        "8",
+        "--epochs",
+        "2",
+        "--batch-size",
+        "32",
+        "--out",
+        str(out),
+    ]
     assert main(argv) == 0
     result = json.loads(out.read_text())
     assert result["world_size"] == 1 and len(result["train_loss"]) == 2
     # the command line runs exactly the in-process training of the same configuration
-    same = train(DistConfig(data="moons", n_train=128, n_test=64, data_seed=0, model="mlp", width=8, epochs=2,
-                            batch_size=32))
+    same = train(
+        DistConfig(data="moons", n_train=128, n_test=64, data_seed=0, model="mlp", width=8, epochs=2, batch_size=32)
+    )
     assert result["train_loss"] == same.train_loss and result["test_accuracy"] == same.test_accuracy
 
 
 def test_command_line_round_trip():
     argv = command(TINY, nproc=2, out="r.json", python="python")
-    assert argv[:7] == ["python", "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2",
-                        "-m", "dlml.distributed"]
+    assert argv[:7] == [
+        "python",
+        "-m",
+        "torch.distributed.run",
+        "--standalone",
+        "--nproc_per_node=2",
+        "-m",
+        "dlml.distributed",
+    ]
     config, out, save = parse_args(argv[7:])
     assert config == TINY and str(out) == "r.json" and save is None
     assert "--width" not in command(DistConfig(), python="python")  # None means the model's default
 
 
-@pytest.mark.parametrize("changes, message", [
-    ({"data": "imagenet"}, "data must be one of"),
-    ({"model": "resnet"}, r"model must be one of \('mlp', 'cnn1d'\); got 'resnet'"),
-    ({"optimiser": "lbfgs"}, "optimiser must be one of"),
-    ({"epochs": 0}, "epochs must be a positive integer; got 0"),
-    ({"batch_size": 2.5}, "batch_size must be a positive integer"),
-    ({"width": -3}, "width must be a positive integer"),
-    ({"seed": -1}, "seed must be a non-negative integer"),
-    ({"lr": float("nan")}, "lr must be a positive number"),
-    ({"n_train": 50, "batch_size": 64}, r"batch_size \(64\) must not exceed n_train \(50\)"),
-])
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"data": "imagenet"}, "data must be one of"),
+        ({"model": "resnet"}, r"model must be one of \('mlp', 'cnn1d'\); got 'resnet'"),
+        ({"optimiser": "lbfgs"}, "optimiser must be one of"),
+        ({"epochs": 0}, "epochs must be a positive integer; got 0"),
+        ({"batch_size": 2.5}, "batch_size must be a positive integer"),
+        ({"width": -3}, "width must be a positive integer"),
+        ({"seed": -1}, "seed must be a non-negative integer"),
+        ({"lr": float("nan")}, "lr must be a positive number"),
+        ({"n_train": 50, "batch_size": 64}, r"batch_size \(64\) must not exceed n_train \(50\)"),
+    ],
+)
 def test_bad_settings_are_explained(changes, message):
     with pytest.raises(ValueError, match=message):
         DistConfig(**changes)
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["--epochs", "0"], "epochs must be a positive integer; got 0"),
-    (["--model", "resnet"], "model must be one of"),
-    (["--lr", "fast"], "argument --lr: invalid float value: 'fast'"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--epochs", "0"], "epochs must be a positive integer; got 0"),
+        (["--model", "resnet"], "model must be one of"),
+        (["--lr", "fast"], "argument --lr: invalid float value: 'fast'"),
+    ],
+)
 def test_bad_command_lines_exit_with_a_message(argv, message, capsys):
     with pytest.raises(SystemExit) as exit_info:
         parse_args(argv)

@@ -23,7 +23,9 @@ def wine():
 
 
 def test_works_in_a_pipeline_and_cross_validation(wine):
-    model = make_pipeline(StandardScaler(), NeuralNetClassifier("mlp", {"hidden": (32,)}, epochs=60, lr=0.01, progress=False))
+    model = make_pipeline(
+        StandardScaler(), NeuralNetClassifier("mlp", {"hidden": (32,)}, epochs=60, lr=0.01, progress=False)
+    )
     scores = cross_val_score(model, wine.X_train, wine.y_train, cv=3)
     assert scores.shape == (3,) and scores.mean() > 0.9
 
@@ -47,7 +49,9 @@ def test_cnn_on_mnist1d_signals():
 
 
 def test_early_stopping_holds_out_a_validation_split(wine):
-    clf = NeuralNetClassifier(epochs=200, lr=0.01, early_stopping=True, patience=3, validation_fraction=0.2, progress=False)
+    clf = NeuralNetClassifier(
+        epochs=200, lr=0.01, early_stopping=True, patience=3, validation_fraction=0.2, progress=False
+    )
     clf.fit(wine.X_train, wine.y_train)
     h = clf.history_
     assert h.stopped_early and h.epochs < 200, "wine is learned long before 200 epochs: training should stop early"
@@ -95,8 +99,11 @@ def test_wrong_width_at_predict_time_is_an_error(wine):
 
 
 def test_unknown_module_is_explained(wine):
-    with pytest.raises(ValueError, match=r"module must be one of \('mlp', 'cnn1d', 'cnn2d', 'textcnn', 'gru'\) "
-                                         r"or a callable; got 'resnet'"):
+    with pytest.raises(
+        ValueError,
+        match=r"module must be one of \('mlp', 'cnn1d', 'cnn2d', 'textcnn', 'gru'\) "
+        r"or a callable; got 'resnet'",
+    ):
         NeuralNetClassifier("resnet", **FAST).fit(wine.X_train, wine.y_train)
 
 

@@ -8,7 +8,7 @@ from torch import nn
 
 from dlml.estimator import NeuralNetClassifier
 from dlml.explain import integrated_gradients, randomised_copy, rank_agreement, saliency, tree_rules
-from dlml.models import CNN1d, MLP
+from dlml.models import MLP, CNN1d
 
 
 @pytest.fixture
@@ -31,8 +31,9 @@ def X():
 def test_saliency_of_a_linear_model_is_its_weight_row(linear):
     X = np.random.default_rng(1).normal(size=(7, 5))
     for c in range(3):
-        np.testing.assert_allclose(saliency(linear, X, target=c), np.tile(linear.weight[c].detach().numpy(), (7, 1)),
-                                   rtol=1e-6)
+        np.testing.assert_allclose(
+            saliency(linear, X, target=c), np.tile(linear.weight[c].detach().numpy(), (7, 1)), rtol=1e-6
+        )
 
 
 def test_saliency_matches_autograd_and_defaults_to_the_predicted_class(mlp, X):
@@ -127,13 +128,16 @@ def test_tree_rules_name_the_features():
     assert "feature_0" in tree_rules(tree)
 
 
-@pytest.mark.parametrize("bad, error, message", [
-    (np.zeros(6), ValueError, r"2-D array .* got shape \(6,\)"),
-    (np.zeros((0, 6)), ValueError, "empty"),
-    (np.full((2, 6), np.nan), ValueError, "12 NaN or infinite"),
-    ([["a"] * 6], TypeError, "array of numbers"),
-    (np.zeros((2, 5)), ValueError, "expects 6 features per example; X has 5"),
-])
+@pytest.mark.parametrize(
+    "bad, error, message",
+    [
+        (np.zeros(6), ValueError, r"2-D array .* got shape \(6,\)"),
+        (np.zeros((0, 6)), ValueError, "empty"),
+        (np.full((2, 6), np.nan), ValueError, "12 NaN or infinite"),
+        ([["a"] * 6], TypeError, "array of numbers"),
+        (np.zeros((2, 5)), ValueError, "expects 6 features per example; X has 5"),
+    ],
+)
 def test_bad_inputs_are_named(mlp, bad, error, message):
     for explain in (saliency, integrated_gradients):
         with pytest.raises(error, match=message):

@@ -56,8 +56,9 @@ def test_groups_read_from_the_detrended_signal_ignore_circular_shifts(group):
     from dlml.features import _detrend, _group
 
     D, slope = _detrend(X)
-    np.testing.assert_allclose(_group(group, X, D, slope)[0], _group(group, X, np.roll(D, 9, axis=1), slope)[0],
-                               atol=1e-9)
+    np.testing.assert_allclose(
+        _group(group, X, D, slope)[0], _group(group, X, np.roll(D, 9, axis=1), slope)[0], atol=1e-9
+    )
 
 
 def test_peak_positions_of_a_bump_and_a_dip():
@@ -76,24 +77,30 @@ def test_lists_are_accepted():
     np.testing.assert_allclose(F, signal_features(X, groups=["fft"])[0])
 
 
-@pytest.mark.parametrize("x, message", [
-    (np.zeros(40), r"2-D array .* got shape \(40,\)"),
-    (np.zeros((0, 40)), r"X is empty \(0 signals\)"),
-    (np.zeros((2, 3)), "at least 4 samples; got length 3"),
-    (np.array([[0.0, 1.0, np.nan, 2.0]]), "1 NaN or infinite"),
-    ([["a", "b", "c", "d"]], "X must be an array of numbers"),
-])
+@pytest.mark.parametrize(
+    "x, message",
+    [
+        (np.zeros(40), r"2-D array .* got shape \(40,\)"),
+        (np.zeros((0, 40)), r"X is empty \(0 signals\)"),
+        (np.zeros((2, 3)), "at least 4 samples; got length 3"),
+        (np.array([[0.0, 1.0, np.nan, 2.0]]), "1 NaN or infinite"),
+        ([["a", "b", "c", "d"]], "X must be an array of numbers"),
+    ],
+)
 def test_bad_signals_are_explained(x, message):
     with pytest.raises(ValueError, match=message):
         signal_features(x)
 
 
-@pytest.mark.parametrize("groups, message", [
-    (["wavelets"], "from " + str(GROUPS).replace("(", r"\(").replace(")", r"\)")),
-    ([], "non-empty sequence"),
-    ("fft", "not a string"),
-    (["fft", "fft"], "once"),
-])
+@pytest.mark.parametrize(
+    "groups, message",
+    [
+        (["wavelets"], "from " + str(GROUPS).replace("(", r"\(").replace(")", r"\)")),
+        ([], "non-empty sequence"),
+        ("fft", "not a string"),
+        (["fft", "fft"], "once"),
+    ],
+)
 def test_bad_groups_are_explained(groups, message):
     with pytest.raises(ValueError, match=message):
         signal_features(X, groups=groups)
@@ -194,20 +201,23 @@ def test_it_works_in_scikit_learn_pipelines_and_with_the_books_seeding():
     assert model.fit(X.tolist(), y).predict(X).shape == (len(X),)
 
 
-@pytest.mark.parametrize("settings, signals, message", [
-    ({"n_kernels": 0}, X, "n_kernels must be a positive integer; got 0"),
-    ({"n_kernels": -5}, X, "n_kernels must be a positive integer; got -5"),
-    ({"n_kernels": 2.5}, X, "n_kernels must be a positive integer; got 2.5"),
-    ({"n_kernels": True}, X, "n_kernels must be a positive integer; got True"),
-    ({"random_state": -1}, X, "random_state must be None or a non-negative integer; got -1"),
-    ({"random_state": "0"}, X, "random_state must be None or a non-negative integer"),
-    ({}, np.zeros(40), r"2-D array of shape \(n_signals, length\); got shape \(40,\)"),
-    ({}, np.zeros((2, 3, 40)), r"2-D array .* got shape \(2, 3, 40\)"),
-    ({}, np.zeros((0, 40)), r"X is empty \(0 signals\)"),
-    ({}, np.zeros((2, KERNEL_LENGTH - 1)), "at least 9 samples .* got length 8"),
-    ({}, np.array([[0.0] * 39 + [np.nan]]), "1 NaN or infinite"),
-    ({}, [["a"] * 40], "X must be an array of numbers"),
-])
+@pytest.mark.parametrize(
+    "settings, signals, message",
+    [
+        ({"n_kernels": 0}, X, "n_kernels must be a positive integer; got 0"),
+        ({"n_kernels": -5}, X, "n_kernels must be a positive integer; got -5"),
+        ({"n_kernels": 2.5}, X, "n_kernels must be a positive integer; got 2.5"),
+        ({"n_kernels": True}, X, "n_kernels must be a positive integer; got True"),
+        ({"random_state": -1}, X, "random_state must be None or a non-negative integer; got -1"),
+        ({"random_state": "0"}, X, "random_state must be None or a non-negative integer"),
+        ({}, np.zeros(40), r"2-D array of shape \(n_signals, length\); got shape \(40,\)"),
+        ({}, np.zeros((2, 3, 40)), r"2-D array .* got shape \(2, 3, 40\)"),
+        ({}, np.zeros((0, 40)), r"X is empty \(0 signals\)"),
+        ({}, np.zeros((2, KERNEL_LENGTH - 1)), "at least 9 samples .* got length 8"),
+        ({}, np.array([[0.0] * 39 + [np.nan]]), "1 NaN or infinite"),
+        ({}, [["a"] * 40], "X must be an array of numbers"),
+    ],
+)
 def test_bad_settings_and_signals_are_explained(settings, signals, message):
     with pytest.raises(ValueError, match=message):
         RandomKernelFeatures(**{"n_kernels": 10, **settings}).fit(signals)

@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from dlml.models import CNN1d, CNN2d, GRUClassifier, MLP, TextCNN, count_parameters
+from dlml.models import MLP, CNN1d, CNN2d, GRUClassifier, TextCNN, count_parameters
 
 
 def test_mlp_shapes_and_parameter_count():
@@ -53,48 +53,71 @@ def test_text_cnn_ignores_where_a_pattern_is():
         assert torch.allclose(model(a), model(b))
 
 
-@pytest.mark.parametrize("model, x, message", [
-    (CNN2d(8, 10), torch.zeros(3, 63), r"CNN2d expects input of shape \(batch, 64\); got \(3, 63\)"),
-    (TextCNN(6, 4, kernel_sizes=(3,)), torch.zeros(3, 5), r"TextCNN expects input of shape \(batch, 4\); got \(3, 5\)"),
-    (TextCNN(6, 4, kernel_sizes=(3,)), torch.full((2, 4), 6.0), "TextCNN expects whole-number token ids from 0 to 5"),
-    (GRUClassifier(6, 4), torch.full((2, 4), 0.5), "GRUClassifier expects whole-number token ids from 0 to 5"),
-    (GRUClassifier(6, 4), torch.full((2, 4), -1.0), "GRUClassifier expects whole-number token ids from 0 to 5"),
-])
+@pytest.mark.parametrize(
+    "model, x, message",
+    [
+        (CNN2d(8, 10), torch.zeros(3, 63), r"CNN2d expects input of shape \(batch, 64\); got \(3, 63\)"),
+        (
+            TextCNN(6, 4, kernel_sizes=(3,)),
+            torch.zeros(3, 5),
+            r"TextCNN expects input of shape \(batch, 4\); got \(3, 5\)",
+        ),
+        (
+            TextCNN(6, 4, kernel_sizes=(3,)),
+            torch.full((2, 4), 6.0),
+            "TextCNN expects whole-number token ids from 0 to 5",
+        ),
+        (GRUClassifier(6, 4), torch.full((2, 4), 0.5), "GRUClassifier expects whole-number token ids from 0 to 5"),
+        (GRUClassifier(6, 4), torch.full((2, 4), -1.0), "GRUClassifier expects whole-number token ids from 0 to 5"),
+    ],
+)
 def test_new_models_explain_bad_inputs(model, x, message):
     with pytest.raises(ValueError, match=message):
         model(x)
 
 
-@pytest.mark.parametrize("build, message", [
-    (lambda: CNN2d(3, 10), "images of side 3 are too small for 2 pooling blocks"),
-    (lambda: CNN2d(8, 10, channels=(16, 0)), "each channel count must be a positive integer; got 0"),
-    (lambda: TextCNN(0, 10), "vocab_size must be a positive integer; got 0"),
-    (lambda: TextCNN(10, 4, kernel_sizes=(3, 5)), r"kernel_sizes must be non-empty and at most length = 4; got \(3, 5\)"),
-    (lambda: TextCNN(10, 4, kernel_sizes=()), "kernel_sizes must be non-empty"),
-    (lambda: GRUClassifier(10, 4, hidden=0), "hidden must be a positive integer; got 0"),
-])
+@pytest.mark.parametrize(
+    "build, message",
+    [
+        (lambda: CNN2d(3, 10), "images of side 3 are too small for 2 pooling blocks"),
+        (lambda: CNN2d(8, 10, channels=(16, 0)), "each channel count must be a positive integer; got 0"),
+        (lambda: TextCNN(0, 10), "vocab_size must be a positive integer; got 0"),
+        (
+            lambda: TextCNN(10, 4, kernel_sizes=(3, 5)),
+            r"kernel_sizes must be non-empty and at most length = 4; got \(3, 5\)",
+        ),
+        (lambda: TextCNN(10, 4, kernel_sizes=()), "kernel_sizes must be non-empty"),
+        (lambda: GRUClassifier(10, 4, hidden=0), "hidden must be a positive integer; got 0"),
+    ],
+)
 def test_new_models_explain_bad_arguments(build, message):
     with pytest.raises(ValueError, match=message):
         build()
 
 
-@pytest.mark.parametrize("model, x, message", [
-    (MLP(4, (8,), 2), torch.zeros(3, 5), r"MLP expects input of shape \(batch, 4\); got \(3, 5\)"),
-    (CNN1d(40, 10), torch.zeros(3, 41), r"CNN1d expects input of shape \(batch, 40\); got \(3, 41\)"),
-    (CNN1d(40, 10), torch.zeros(3, 1, 40), r"CNN1d expects input of shape \(batch, 40\); got \(3, 1, 40\)"),
-])
+@pytest.mark.parametrize(
+    "model, x, message",
+    [
+        (MLP(4, (8,), 2), torch.zeros(3, 5), r"MLP expects input of shape \(batch, 4\); got \(3, 5\)"),
+        (CNN1d(40, 10), torch.zeros(3, 41), r"CNN1d expects input of shape \(batch, 40\); got \(3, 41\)"),
+        (CNN1d(40, 10), torch.zeros(3, 1, 40), r"CNN1d expects input of shape \(batch, 40\); got \(3, 1, 40\)"),
+    ],
+)
 def test_wrong_input_width_is_a_clear_error(model, x, message):
     with pytest.raises(ValueError, match=message):
         model(x)
 
 
-@pytest.mark.parametrize("build, message", [
-    (lambda: MLP(0, (8,), 2), "n_inputs must be a positive integer; got 0"),
-    (lambda: MLP(2, (8, -1), 2), "each hidden width must be a positive integer; got -1"),
-    (lambda: MLP(2, (8,), 2, activation="swish"), r"activation must be one of \('relu'"),
-    (lambda: MLP(2, (8,), 2, dropout=1.0), r"dropout must be in \[0, 1\)"),
-    (lambda: CNN1d(2, 10, kernel_size=5), "a signal of length 2 is too short for 3 stride-2 layers"),
-])
+@pytest.mark.parametrize(
+    "build, message",
+    [
+        (lambda: MLP(0, (8,), 2), "n_inputs must be a positive integer; got 0"),
+        (lambda: MLP(2, (8, -1), 2), "each hidden width must be a positive integer; got -1"),
+        (lambda: MLP(2, (8,), 2, activation="swish"), r"activation must be one of \('relu'"),
+        (lambda: MLP(2, (8,), 2, dropout=1.0), r"dropout must be in \[0, 1\)"),
+        (lambda: CNN1d(2, 10, kernel_size=5), "a signal of length 2 is too short for 3 stride-2 layers"),
+    ],
+)
 def test_bad_constructor_arguments_are_explained(build, message):
     with pytest.raises(ValueError, match=message):
         build()

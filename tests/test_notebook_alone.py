@@ -34,8 +34,14 @@ TIMEOUT = 900  # seconds, for each step; installing torch alone takes a minute o
 # Imported but not dependencies: the package itself, and what every Jupyter kernel has.
 NOT_DEPENDENCIES = {"dlml", "IPython"}
 # Import names whose distribution is named otherwise, for packages not installed here.
-DISTRIBUTIONS = {"sklearn": "scikit-learn", "PIL": "pillow", "yaml": "PyYAML",
-                 "skimage": "scikit-image", "cv2": "opencv-python", "dateutil": "python-dateutil"}
+DISTRIBUTIONS = {
+    "sklearn": "scikit-learn",
+    "PIL": "pillow",
+    "yaml": "PyYAML",
+    "skimage": "scikit-image",
+    "cv2": "opencv-python",
+    "dateutil": "python-dateutil",
+}
 
 # The kernel's start-up file: it may connect to itself (loopback, unix sockets) and to
 # nothing else. socket.create_connection and every library's sockets go through connect.
@@ -76,7 +82,7 @@ del _block_network
 # Run with the fresh environment's Python: execute the notebook in place. One more cell,
 # after the notebook's own and not saved, reports where the kernel's Python and dlml are
 # and whether a connection off the allowed list fails (127.0.0.2: loopback, to be safe).
-PROBE = '''\
+PROBE = """\
 import json, socket, sys
 import dlml
 try:
@@ -85,8 +91,8 @@ try:
 except Exception as error:
     blocked = type(error).__name__
 print(json.dumps({"executable": sys.executable, "dlml": dlml.__file__, "blocked": blocked}))
-'''
-RUNNER = f'''\
+"""
+RUNNER = f"""\
 import json, sys
 import nbformat
 from nbclient import NotebookClient
@@ -100,7 +106,7 @@ client.execute()
 probe = nb.cells.pop()
 nbformat.write(nb, path)
 print("".join(o.text for o in probe.outputs if o.output_type == "stream" and o.name == "stdout"))
-'''
+"""
 
 
 def _wheelhouse():
@@ -120,26 +126,35 @@ def _environment(home: Path, venv_bin: Path) -> dict[str, str]:
     startup.mkdir(parents=True)
     (startup / "00-offline.py").write_text(OFFLINE_STARTUP)
     env.update(
-        PATH=os.pathsep.join([str(venv_bin), *path]), HOME=str(home), PIP_CONFIG_FILE=os.devnull,
-        DLML_DEVICE="cpu", DLML_PROGRESS="0", OMP_NUM_THREADS="1", IPYTHONDIR=str(home / "ipython"),
+        PATH=os.pathsep.join([str(venv_bin), *path]),
+        HOME=str(home),
+        PIP_CONFIG_FILE=os.devnull,
+        DLML_DEVICE="cpu",
+        DLML_PROGRESS="0",
+        OMP_NUM_THREADS="1",
+        IPYTHONDIR=str(home / "ipython"),
     )
     return env
 
 
 def _run(command: list, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess:
-    done = subprocess.run([str(c) for c in command], env=env, cwd=cwd, capture_output=True,
-                          text=True, timeout=TIMEOUT)
-    assert done.returncode == 0, (f"{' '.join(map(str, command))} failed (exit status "
-                                  f"{done.returncode}):\n{done.stdout[-5000:]}\n{done.stderr[-5000:]}")
+    done = subprocess.run([str(c) for c in command], env=env, cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT)
+    assert done.returncode == 0, (
+        f"{' '.join(map(str, command))} failed (exit status "
+        f"{done.returncode}):\n{done.stdout[-5000:]}\n{done.stderr[-5000:]}"
+    )
     return done
 
 
 def test_a_notebook_runs_alone_from_the_wheel(tmp_path):
     problems = _wheelhouse().problems()
     if problems:
-        pytest.fail("This test installs from .wheelhouse/, which is not ready: " + "; ".join(problems)
-                    + ". Create it with `python scripts/wheelhouse.py` (online; `make test` runs it).",
-                    pytrace=False)
+        pytest.fail(
+            "This test installs from .wheelhouse/, which is not ready: "
+            + "; ".join(problems)
+            + ". Create it with `python scripts/wheelhouse.py` (online; `make test` runs it).",
+            pytrace=False,
+        )
     venv, alone, home = tmp_path / "venv", tmp_path / "alone", tmp_path / "home"
     venv_bin = venv / ("Scripts" if os.name == "nt" else "bin")
     python = venv_bin / "python"
@@ -149,9 +164,28 @@ def test_a_notebook_runs_alone_from_the_wheel(tmp_path):
 
     _run([sys.executable, "-m", "venv", venv], env, tmp_path)
     # --no-compile: byte-compiling all of torch would triple the install time.
-    _run([python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-cache-dir",
-          "--no-compile", "--no-index", "--find-links", ROOT / ".wheelhouse",
-          "-c", ROOT / "requirements.lock", "dlml", "ipykernel", "nbclient"], env, tmp_path)
+    _run(
+        [
+            python,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--no-cache-dir",
+            "--no-compile",
+            "--no-index",
+            "--find-links",
+            ROOT / ".wheelhouse",
+            "-c",
+            ROOT / "requirements.lock",
+            "dlml",
+            "ipykernel",
+            "nbclient",
+        ],
+        env,
+        tmp_path,
+    )
     where = _run([python, "-c", "import dlml; print(dlml.__file__)"], env, alone).stdout.strip()
     assert Path(where).resolve().is_relative_to(venv.resolve()), f"dlml was imported from {where}"
 
@@ -159,17 +193,23 @@ def test_a_notebook_runs_alone_from_the_wheel(tmp_path):
     probe = json.loads(_run([python, "-c", RUNNER, copy.name], env, alone).stdout)
 
     assert Path(probe["executable"]).is_relative_to(venv), f"the kernel ran {probe['executable']}"
-    assert Path(probe["dlml"]).resolve().is_relative_to(venv.resolve()), (
-        f"the kernel imported {probe['dlml']}")
+    assert Path(probe["dlml"]).resolve().is_relative_to(venv.resolve()), f"the kernel imported {probe['dlml']}"
     assert probe["blocked"] == "NetworkBlocked", f"a connection off the machine was not blocked: {probe}"
     outputs = [o for cell in nbformat.read(copy, as_version=4).cells for o in cell.get("outputs", [])]
     errors = [f"{o.ename}: {o.evalue}" for o in outputs if o.output_type == "error"]
     assert not errors, f"the notebook shows errors: {errors}"
     lines = [line for o in outputs if o.output_type == "stream" for line in o.text.splitlines()]
-    stored = [line for cell in nbformat.read(NOTEBOOK, as_version=4).cells for o in cell.get("outputs", [])
-              if o.output_type == "stream" for line in o.text.splitlines() if outcome_of(line)]
+    stored = [
+        line
+        for cell in nbformat.read(NOTEBOOK, as_version=4).cells
+        for o in cell.get("outputs", [])
+        if o.output_type == "stream"
+        for line in o.text.splitlines()
+        if outcome_of(line)
+    ]
     assert stored and stored[0] in lines, (
-        f"the notebook did not reach its stored verdict {stored[:1]}; its stream output:\n" + "\n".join(lines))
+        f"the notebook did not reach its stored verdict {stored[:1]}; its stream output:\n" + "\n".join(lines)
+    )
 
 
 def _imports(source: str) -> set[str]:
@@ -179,8 +219,8 @@ def _imports(source: str) -> set[str]:
     found, optional = set(), set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Try) and any(
-                isinstance(h.type, ast.Name) and h.type.id in ("ImportError", "ModuleNotFoundError")
-                for h in node.handlers):
+            isinstance(h.type, ast.Name) and h.type.id in ("ImportError", "ModuleNotFoundError") for h in node.handlers
+        ):
             optional.update(id(n) for stmt in node.body for n in ast.walk(stmt))
     for node in ast.walk(tree):
         if id(node) in optional:

@@ -16,14 +16,20 @@ from tests import notebook_levels as levels  # noqa: E402
 
 TOLERANCES = {
     "defaults": {"glue": {"abs": 0.0, "why": "exact"}, "figures": {"span": 0.0, "why": "exact"}},
-    "ch/page": {"glue": {"abs": 2.0, "why": "trained networks"}, "keys": {"n_exact": {"abs": 0}},
-                "figures": {"span": 0.05, "why": "curves of trained networks"}},
+    "ch/page": {
+        "glue": {"abs": 2.0, "why": "trained networks"},
+        "keys": {"n_exact": {"abs": 0}},
+        "figures": {"span": 0.05, "why": "curves of trained networks"},
+    },
 }
 
 
 def glue_output(name, text):
-    return nbformat.v4.new_output("display_data", data={levels.GLUE_MIME: text},
-                                  metadata={"scrapbook": {"name": name, "mime_prefix": "application/papermill.record/"}})
+    return nbformat.v4.new_output(
+        "display_data",
+        data={levels.GLUE_MIME: text},
+        metadata={"scrapbook": {"name": name, "mime_prefix": "application/papermill.record/"}},
+    )
 
 
 def figure_output(ys):
@@ -35,11 +41,16 @@ def figure_output(ys):
     return output
 
 
-def notebook(acc="95.6", n="100", best="'random forest'", verdict="HOLDS: CNN wins\n  [x] 95.6 > 80\n",
-             ys=(50.0, 80.0, 95.0)):
-    cells = [nbformat.v4.new_code_cell("x", outputs=[glue_output("acc", acc), glue_output("n_exact", n),
-                                                     glue_output("best", best), figure_output(ys)]),
-             nbformat.v4.new_code_cell("v", outputs=[nbformat.v4.new_output("stream", name="stdout", text=verdict)])]
+def notebook(
+    acc="95.6", n="100", best="'random forest'", verdict="HOLDS: CNN wins\n  [x] 95.6 > 80\n", ys=(50.0, 80.0, 95.0)
+):
+    cells = [
+        nbformat.v4.new_code_cell(
+            "x",
+            outputs=[glue_output("acc", acc), glue_output("n_exact", n), glue_output("best", best), figure_output(ys)],
+        ),
+        nbformat.v4.new_code_cell("v", outputs=[nbformat.v4.new_output("stream", name="stdout", text=verdict)]),
+    ]
     return nbformat.v4.new_notebook(cells=cells)
 
 
@@ -76,8 +87,10 @@ def test_a_changed_string_fails():
 
 
 def test_a_string_declared_any_text_may_change():
-    tolerances = {**TOLERANCES, "ch/page": {**TOLERANCES["ch/page"],
-                                            "keys": {"best": {"text": "any", "why": "a near-tie"}}}}
+    tolerances = {
+        **TOLERANCES,
+        "ch/page": {**TOLERANCES["ch/page"], "keys": {"best": {"text": "any", "why": "a near-tie"}}},
+    }
     found = levels.compare_notebooks("ch/page", notebook(), notebook(best="'gradient boosting'"), tolerances)
     assert not any("'gradient boosting'" in p for p in found)
 
@@ -105,7 +118,10 @@ def test_figure_data_within_span_holds_and_beyond_fails():
 
 
 def test_a_panel_can_have_its_own_span_by_title():
-    tolerances = {**TOLERANCES, "ch/page": {**TOLERANCES["ch/page"], "figure_axes": {"Acc*": {"span": 0.2, "why": "w"}}}}
+    tolerances = {
+        **TOLERANCES,
+        "ch/page": {**TOLERANCES["ch/page"], "figure_axes": {"Acc*": {"span": 0.2, "why": "w"}}},
+    }
     new = notebook(ys=(40.0, 80.0, 95.0))
     assert levels.compare_notebooks("ch/page", notebook(), new, tolerances) == []
 
@@ -141,19 +157,24 @@ def test_every_tolerance_has_a_reason_and_names_a_real_notebook_and_key():
             continue
         assert name in notebooks, f"tests/tolerances.toml names {name!r}, which is not a notebook"
         keys = levels.glued(nbformat.read(notebooks[name], as_version=4))
-        entries = [section.get("glue"), section.get("figures"), *section.get("keys", {}).values(),
-                   *section.get("figure_axes", {}).values()]
+        entries = [
+            section.get("glue"),
+            section.get("figures"),
+            *section.get("keys", {}).values(),
+            *section.get("figure_axes", {}).values(),
+        ]
         assert set(section) <= {"glue", "figures", "keys", "figure_axes"}, f"unknown entries in {name}"
         for key in section.get("keys", {}):
             assert fnmatch.filter(keys, key), f"tests/tolerances.toml: {name} glues no key {key!r}"
-        titles = [ax["title"] for _, axes in levels.figures(nbformat.read(notebooks[name], as_version=4))
-                  for ax in axes or []]
+        titles = [
+            ax["title"] for _, axes in levels.figures(nbformat.read(notebooks[name], as_version=4)) for ax in axes or []
+        ]
         for pattern in section.get("figure_axes", {}):
             assert fnmatch.filter(titles, pattern), f"tests/tolerances.toml: no panel of {name} is titled {pattern!r}"
         for entry in filter(None, entries):
             assert entry.get("why"), f"tests/tolerances.toml: an entry of {name} gives no reason: {entry}"
             assert set(entry) <= {"abs", "rel", "span", "text", "why"}, f"unknown fields in {name}: {entry}"
-            assert entry.get("text", "any") == "any", f"{name}: text can only be \"any\"; got {entry}"
+            assert entry.get("text", "any") == "any", f'{name}: text can only be "any"; got {entry}'
 
 
 @pytest.mark.parametrize("value", ["", "1abc", "a-b", 3])
@@ -171,14 +192,15 @@ def test_exactly_changed_cells_counts_what_strict_nbval_would_flag():
     assert levels.exactly_changed_cells(timing, notebook(verdict="HOLDS: fast\n  [x] fit took 2.7 s\n")) == (0, 2)
     split = notebook()
     text = split.cells[1].outputs[0]["text"]
-    split.cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text=t)
-                              for t in (text[:10], text[10:])]
+    split.cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text=t) for t in (text[:10], text[10:])]
     assert levels.exactly_changed_cells(notebook(), split) == (0, 2)
 
 
 # ------------------------------------------------------------------ the seeds level
 
-CONDITIONS = "HOLDS UNDER CONDITIONS: data helps\n  holds for: a CNN\n  does not hold for: an MLP\n  a CNN:\n  [x] 95.6 > 80\n"
+CONDITIONS = (
+    "HOLDS UNDER CONDITIONS: data helps\n  holds for: a CNN\n  does not hold for: an MLP\n  a CNN:\n  [x] 95.6 > 80\n"
+)
 
 
 def test_seeds_level_accepts_other_numbers_and_check_marks_with_the_same_outcome_and_cases():
@@ -186,17 +208,22 @@ def test_seeds_level_accepts_other_numbers_and_check_marks_with_the_same_outcome
     assert levels.compare_outcomes(notebook(verdict=CONDITIONS), notebook(acc="50", verdict=new)) == []
 
 
-@pytest.mark.parametrize("new", [
-    CONDITIONS.replace("HOLDS UNDER CONDITIONS", "HOLDS"),
-    CONDITIONS.replace("holds for: a CNN\n  does not hold for: an MLP", "holds for: a CNN; an MLP"),
-    "something else\n"])
+@pytest.mark.parametrize(
+    "new",
+    [
+        CONDITIONS.replace("HOLDS UNDER CONDITIONS", "HOLDS"),
+        CONDITIONS.replace("holds for: a CNN\n  does not hold for: an MLP", "holds for: a CNN; an MLP"),
+        "something else\n",
+    ],
+)
 def test_seeds_level_fails_when_the_outcome_or_its_cases_change(new):
     assert levels.compare_outcomes(notebook(verdict=CONDITIONS), notebook(verdict=new)) != []
 
 
 def test_seeds_level_refuses_a_notebook_with_no_stored_verdict():
     assert levels.compare_outcomes(notebook(verdict="no verdict\n"), notebook(verdict="no verdict\n")) == [
-        "no verdict is stored: the seeds level has nothing to compare"]
+        "no verdict is stored: the seeds level has nothing to compare"
+    ]
 
 
 def test_seeds_level_asks_a_method_page_only_to_run():

@@ -20,7 +20,8 @@ def test_notebook_kernels_cannot_open_connections():
     manager, client = start_new_kernel(kernel_name="python3")
     try:
         reply = client.execute_interactive(
-            f"import socket\nsocket.create_connection({NOT_ALLOWED!r}, timeout=1)", timeout=60)
+            f"import socket\nsocket.create_connection({NOT_ALLOWED!r}, timeout=1)", timeout=60
+        )
         assert reply["content"]["status"] == "error"
         assert reply["content"]["ename"] == "SocketConnectBlockedError"
     finally:

@@ -51,22 +51,28 @@ AHEAD = ("ahead", "lead", "leads", "led", "beat", "beats", "higher", "above")
 BEHIND = ("behind", "trail", "trails", "trailed", "below", "lower")
 DIRECTION = re.compile(r"(?<!\w)(" + "|".join(AHEAD + BEHIND) + r")(?!\w)", re.IGNORECASE)
 MODEL_WORDS = {  # words for a classical model -> the name the notebooks store
-    "random forest": "random forest", "forest": "random forest",
-    "gradient boosting": "gradient boosting", "boosting": "gradient boosting",
-    "svm": "SVM (RBF)", "k-nn": "k-nearest neighbours", "nearest neighbour": "k-nearest neighbours",
-    "logistic regression": "logistic regression", "decision tree": "decision tree",
+    "random forest": "random forest",
+    "forest": "random forest",
+    "gradient boosting": "gradient boosting",
+    "boosting": "gradient boosting",
+    "svm": "SVM (RBF)",
+    "k-nn": "k-nearest neighbours",
+    "nearest neighbour": "k-nearest neighbours",
+    "logistic regression": "logistic regression",
+    "decision tree": "decision tree",
 }
 MODEL = re.compile(r"(?<!\w)(" + "|".join(MODEL_WORDS) + ")", re.IGNORECASE)
 
 
 # ---------------------------------------------------------------- reading the book
 
+
 @dataclass
 class Citation:
     page: Path
     paragraph: str
     sentence: str
-    ref: str     # "<chapter>/<notebook>::<key>"
+    ref: str  # "<chapter>/<notebook>::<key>"
     beside: str  # the sentence's words between this citation and its neighbouring ones
     clause: str  # the same, cut at the nearest clause marks
 
@@ -115,8 +121,11 @@ def book_pages() -> list[Path]:
 @functools.cache
 def stored_values() -> dict[str, object]:
     """Every glued value of the stored notebooks, as "<chapter>/<notebook>::<key>" -> value."""
-    return {f"{notebook_key(path)}::{key}": parse_value(text)
-            for path in NOTEBOOKS for key, text in glued(nbformat.read(path, as_version=4)).items()}
+    return {
+        f"{notebook_key(path)}::{key}": parse_value(text)
+        for path in NOTEBOOKS
+        for key, text in glued(nbformat.read(path, as_version=4)).items()
+    }
 
 
 @functools.cache
@@ -126,13 +135,22 @@ def registry() -> dict:
 
 # ---------------------------------------------------------------- the registry
 
+
 def entries(quantity: dict) -> list[dict]:
     """The quantity's keys, each as a dict with its role (source, copy, other) and its rules."""
     sign = quantity.get("sign")
     found = [{"key": quantity["source"], "role": "source", "sign": sign, "name_key": quantity.get("name_key")}]
     found += [{"key": key, "role": "copy", "sign": sign} for key in quantity.get("copies", [])]
-    found += [{"key": o["key"], "role": "other", "condition": o.get("condition", []), "sign": o.get("sign", sign),
-               "name_key": o.get("name_key")} for o in quantity.get("others", [])]
+    found += [
+        {
+            "key": o["key"],
+            "role": "other",
+            "condition": o.get("condition", []),
+            "sign": o.get("sign", sign),
+            "name_key": o.get("name_key"),
+        }
+        for o in quantity.get("others", [])
+    ]
     return found
 
 
@@ -168,6 +186,7 @@ def excused(c: Citation, entry: dict) -> bool:
 
 # ---------------------------------------------------------------- the checks
 
+
 def registry_problems(name: str, quantity: dict, stored: dict) -> list[str]:
     """Rule 1 for one quantity."""
     problems = []
@@ -178,29 +197,37 @@ def registry_problems(name: str, quantity: dict, stored: dict) -> list[str]:
     named = [e["key"] for e in entries(quantity)] + [e["name_key"] for e in entries(quantity) if e.get("name_key")]
     for key in named:
         if key not in stored:
-            problems.append(f"[{name}] names {key}, which no stored notebook glues: fix the key, or re-execute "
-                            "the notebook that glues it")
+            problems.append(
+                f"[{name}] names {key}, which no stored notebook glues: fix the key, or re-execute "
+                "the notebook that glues it"
+            )
     for other in quantity.get("others", []):
         condition = other.get("condition", [])
         if not condition or not all(isinstance(p, str) and p.strip() for p in condition):
-            problems.append(f"[{name}] other key {other['key']} has no condition phrases: name the conditions "
-                            "(e.g. \"20 epochs\") or the glued key that states them")
+            problems.append(
+                f"[{name}] other key {other['key']} has no condition phrases: name the conditions "
+                '(e.g. "20 epochs") or the glued key that states them'
+            )
         if other.get("sign") not in (None, "reversed"):
             problems.append(f"[{name}] other key {other['key']}: sign = {other['sign']!r}; only 'reversed' is known")
     if "name" in quantity and stored.get(quantity.get("name_key")) != quantity["name"]:
-        problems.append(f"[{name}] is the {quantity['name']}'s, but {quantity.get('name_key')} stores "
-                        f"{stored.get(quantity.get('name_key'))!r}: the source measures another model now")
+        problems.append(
+            f"[{name}] is the {quantity['name']}'s, but {quantity.get('name_key')} stores "
+            f"{stored.get(quantity.get('name_key'))!r}: the source measures another model now"
+        )
     return problems
 
 
 def copy_problems(name: str, quantity: dict, stored: dict) -> list[str]:
     """Rule 2 for one quantity."""
     source = stored.get(quantity["source"])
-    return [f"[{name}] copy {key} stores {stored[key]!r}, its source {quantity['source']} {source!r}: the same "
-            "measurement must give the same number (re-execute both, or register the copy as an other key "
-            "with the conditions that make it differ)"
-            for key in quantity.get("copies", [])
-            if key in stored and source is not None and not same_value(stored[key], source)]
+    return [
+        f"[{name}] copy {key} stores {stored[key]!r}, its source {quantity['source']} {source!r}: the same "
+        "measurement must give the same number (re-execute both, or register the copy as an other key "
+        "with the conditions that make it differ)"
+        for key in quantity.get("copies", [])
+        if key in stored and source is not None and not same_value(stored[key], source)
+    ]
 
 
 def same_value(a, b) -> bool:
@@ -221,11 +248,14 @@ def citation_problems(quantities: dict, pages: dict[Path, str]) -> list[str]:
                 if entry["role"] == "copy":
                     fix = f"cite the source, {source}"
                 else:
-                    fix = (f"cite the source, {source}, or name the conditions in the paragraph, with one of: "
-                           + ", ".join(repr(p) for p in entry["condition"]))
+                    fix = (
+                        f"cite the source, {source}, or name the conditions in the paragraph, with one of: "
+                        + ", ".join(repr(p) for p in entry["condition"])
+                    )
                 role = "a copy" if entry["role"] == "copy" else "a key measured under other conditions"
-                problems.append(f"{where(c)}: “{c.sentence}” cites {c.ref}, {role} for [{name}] "
-                                f"({quantities[name]['what']}): {fix}")
+                problems.append(
+                    f"{where(c)}: “{c.sentence}” cites {c.ref}, {role} for [{name}] ({quantities[name]['what']}): {fix}"
+                )
     return problems
 
 
@@ -240,8 +270,10 @@ def two_source_problems(name: str, quantities: dict, pages: dict[Path, str]) -> 
     if len(stated) < 2:
         return []
     sources = "; ".join(f"{notebook} (on {', '.join(sorted(on))})" for notebook, on in sorted(stated.items()))
-    return [f"[{name}] ({quantities[name]['what']}) is stated without conditions from {len(stated)} notebooks: "
-            f"{sources}. Cite {quantities[name]['source']} everywhere, or name the conditions beside the others"]
+    return [
+        f"[{name}] ({quantities[name]['what']}) is stated without conditions from {len(stated)} notebooks: "
+        f"{sources}. Cite {quantities[name]['source']} everywhere, or name the conditions beside the others"
+    ]
 
 
 def sign_problems(quantities: dict, pages: dict[Path, str], stored: dict) -> list[str]:
@@ -249,7 +281,7 @@ def sign_problems(quantities: dict, pages: dict[Path, str], stored: dict) -> lis
     keys, problems = index(quantities), []
     for page, text in pages.items():
         for c in citations(page, text):
-            for name, entry in keys.get(c.ref, []):
+            for _name, entry in keys.get(c.ref, []):
                 if entry["sign"] not in ("signed", "reversed") or not isinstance(stored.get(c.ref), (int, float)):
                     continue
                 value = stored[c.ref]
@@ -257,9 +289,11 @@ def sign_problems(quantities: dict, pages: dict[Path, str], stored: dict) -> lis
                 for word in DIRECTION.findall(c.clause):
                     if value == 0 or (word.lower() in AHEAD) != ahead:
                         meaning = "the network ahead" if ahead and value else "the network behind" if value else "a tie"
-                        problems.append(f"{where(c)}: “{c.sentence}” says {word!r} beside {c.ref}, which stores "
-                                        f"{value:+g} ({meaning}): reword the clause to match, or state the signed "
-                                        "number without a direction word (format :+.1f)")
+                        problems.append(
+                            f"{where(c)}: “{c.sentence}” says {word!r} beside {c.ref}, which stores "
+                            f"{value:+g} ({meaning}): reword the clause to match, or state the signed "
+                            "number without a direction word (format :+.1f)"
+                        )
     return problems
 
 
@@ -268,15 +302,17 @@ def name_problems(quantities: dict, pages: dict[Path, str], stored: dict) -> lis
     keys, problems = index(quantities), []
     for page, text in pages.items():
         for c in citations(page, text):
-            for name, entry in keys.get(c.ref, []):
+            for _name, entry in keys.get(c.ref, []):
                 best = stored.get(entry.get("name_key"))
                 if best is None:
                     continue
                 for word in MODEL.findall(c.beside):
                     if MODEL_WORDS[word.lower()] != best:
-                        problems.append(f"{where(c)}: “{c.sentence}” names the {word} beside {c.ref}, but the best "
-                                        f"classical model there is the {best} ({entry['name_key']}): cite that "
-                                        "key instead of naming the model in words")
+                        problems.append(
+                            f"{where(c)}: “{c.sentence}” names the {word} beside {c.ref}, but the best "
+                            f"classical model there is the {best} ({entry['name_key']}): cite that "
+                            "key instead of naming the model in words"
+                        )
     return problems
 
 
@@ -288,8 +324,10 @@ PENDING: dict[str, str] = {}
 
 
 def cases(ids: list[str]) -> list:
-    return [pytest.param(i, id=i, marks=pytest.mark.xfail(reason=PENDING[i], strict=True)) if i in PENDING else i
-            for i in ids]
+    return [
+        pytest.param(i, id=i, marks=pytest.mark.xfail(reason=PENDING[i], strict=True)) if i in PENDING else i
+        for i in ids
+    ]
 
 
 def page_ids() -> list[str]:
@@ -347,8 +385,12 @@ BEST = "03-advantages/01-accuracy::acc_mnist1d_best_classical"
 BEST_NAME = "03-advantages/01-accuracy::acc_mnist1d_best_classical_name"
 SHORT, COPY = "02-dl-vs-ml/05-performance::perf_acc_cnn", "03-advantages/02-learned-features::feat_cnn"
 FAKE = {
-    "cnn": {"what": "the CNN's accuracy", "source": CNN, "copies": [COPY],
-            "others": [{"key": SHORT, "condition": ["20 epochs", "perf_cnn_epochs"]}]},
+    "cnn": {
+        "what": "the CNN's accuracy",
+        "source": CNN,
+        "copies": [COPY],
+        "others": [{"key": SHORT, "condition": ["20 epochs", "perf_cnn_epochs"]}],
+    },
     "lead": {"what": "the CNN's lead", "source": LEAD, "sign": "signed"},
     "best": {"what": "the best classical model's accuracy", "source": BEST, "name_key": BEST_NAME},
 }
@@ -402,8 +444,14 @@ def test_sign_problems_catch_a_direction_word_against_the_stored_sign():
     behind = {BOOK_PAGE: f"With 50 signals the CNN trails by {cite(LEAD)} points."}
     problems = sign_problems(FAKE, behind, FAKE_STORED)
     assert len(problems) == 1 and "'trails'" in problems[0] and "+14.8 (the network ahead)" in problems[0]
-    reversed_gap = {"gap": {"what": "a gap", "source": CNN, "sign": "signed",
-                            "others": [{"key": LEAD, "condition": ["x"], "sign": "reversed"}]}}
+    reversed_gap = {
+        "gap": {
+            "what": "a gap",
+            "source": CNN,
+            "sign": "signed",
+            "others": [{"key": LEAD, "condition": ["x"], "sign": "reversed"}],
+        }
+    }
     assert sign_problems(reversed_gap, behind, FAKE_STORED) == []
 
 

@@ -5,6 +5,8 @@ import pytest
 matplotlib.use("Agg")
 
 from dlml import plots, report  # noqa: E402
+
+
 def test_decision_boundary_shades_each_class():
     import matplotlib.pyplot as plt
 
@@ -16,10 +18,13 @@ def test_decision_boundary_shades_each_class():
     plt.close(fig)
 
 
-@pytest.mark.parametrize("X, y, message", [
-    (np.zeros((3, 3)), np.zeros(3), r"X must have shape \(n, 2\)"),
-    (np.zeros((3, 2)), np.zeros(2), "same length; got 3 and 2"),
-])
+@pytest.mark.parametrize(
+    "X, y, message",
+    [
+        (np.zeros((3, 3)), np.zeros(3), r"X must have shape \(n, 2\)"),
+        (np.zeros((3, 2)), np.zeros(2), "same length; got 3 and 2"),
+    ],
+)
 def test_decision_boundary_rejects_bad_shapes(X, y, message):
     with pytest.raises(ValueError, match=message):
         plots.plot_decision_boundary(lambda Z: Z[:, 0], X, y)
@@ -79,10 +84,13 @@ def test_figure_data_masks_what_a_clock_measured():
     assert plots.figure_text(fig).startswith("<Figure: 1 axes; plotted data, rounded>\n{")
 
 
-@pytest.mark.parametrize("fig, digits, message", [
-    ("not a figure", 3, "fig must be a matplotlib Figure; got str"),
-    (None, 0, "digits must be an integer from 1 to 15; got 0"),
-])
+@pytest.mark.parametrize(
+    "fig, digits, message",
+    [
+        ("not a figure", 3, "fig must be a matplotlib Figure; got str"),
+        (None, 0, "digits must be an integer from 1 to 15; got 0"),
+    ],
+)
 def test_figure_data_rejects_bad_input(fig, digits, message):
     import matplotlib.pyplot as plt
 
@@ -98,8 +106,16 @@ def test_platform_record_identifies_what_changes_arithmetic(monkeypatch):
     import torch
 
     assert record["cpu_capability"] == torch.backends.cpu.get_cpu_capability()
-    assert set(record) == {"python", "system", "cpu", "cpu_capability", "blas", "settings", "packages",
-                           "packages_sha256"}
+    assert set(record) == {
+        "python",
+        "system",
+        "cpu",
+        "cpu_capability",
+        "blas",
+        "settings",
+        "packages",
+        "packages_sha256",
+    }
     monkeypatch.setenv("OPENBLAS_CORETYPE", "Haswell")
     assert report.platform_record()["settings"] == {"OPENBLAS_CORETYPE": "Haswell"}
 
@@ -121,7 +137,7 @@ def test_the_sites_own_check_tools_are_not_part_of_the_platform(monkeypatch):
         extra = type("Dist", (), {"metadata": {"Name": name}, "version": "99.0"})()
         return lambda: [*(d for d in real() if d.metadata["Name"].lower() != name.lower()), extra]
 
-    assert {"latex2mathml", "pypdf", "selenium-axe-python"} <= set(report.SITE_TOOLS)
+    assert {"latex2mathml", "pypdf", "ruff", "selenium-axe-python"} <= set(report.SITE_TOOLS)
     for tool in report.SITE_TOOLS:
         monkeypatch.setattr(report, "distributions", with_extra(tool))
         assert report.platform_record()["packages_sha256"] == before, tool

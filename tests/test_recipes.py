@@ -69,14 +69,24 @@ def test_validation_split_refuses_impossible_sizes(n):
 
 
 def test_selection_takes_the_best_mean_and_the_earlier_configuration_on_a_tie():
-    results = pd.DataFrame({
-        "model": ["SVM (RBF) #1", "SVM (RBF) #2", "SVM (RBF) #3", "SVM (RBF) #3", "k-nearest neighbours #1",
-                  "k-nearest neighbours #4"],
-        "test_accuracy": [0.50, 0.60, 0.70, 0.48, 0.55, 0.55],
-    })
+    results = pd.DataFrame(
+        {
+            "model": [
+                "SVM (RBF) #1",
+                "SVM (RBF) #2",
+                "SVM (RBF) #3",
+                "SVM (RBF) #3",
+                "k-nearest neighbours #1",
+                "k-nearest neighbours #4",
+            ],
+            "test_accuracy": [0.50, 0.60, 0.70, 0.48, 0.55, 0.55],
+        }
+    )
     chosen = recipes.selection(results)
-    assert chosen == {"SVM (RBF)": recipes.SEARCH["SVM (RBF)"][1],
-                      "k-nearest neighbours": recipes.SEARCH["k-nearest neighbours"][0]}
+    assert chosen == {
+        "SVM (RBF)": recipes.SEARCH["SVM (RBF)"][1],
+        "k-nearest neighbours": recipes.SEARCH["k-nearest neighbours"][0],
+    }
     with pytest.raises(ValueError, match="columns 'model' and 'test_accuracy'"):
         recipes.selection(pd.DataFrame({"model": ["SVM (RBF) #1"]}))
 
@@ -94,4 +104,7 @@ def test_a_search_runs_end_to_end_on_validation_data():
 def test_tuned_line_up_gives_unfitted_copies_in_the_order_asked():
     line_up = recipes.tuned_line_up(["k-nearest neighbours", "CNN"], seed=4)
     assert list(line_up) == ["k-nearest neighbours", "CNN"] and line_up["CNN"].seed == 4
-    assert clone(line_up["k-nearest neighbours"])[-1].n_neighbors == recipes.SELECTED["k-nearest neighbours"]["n_neighbors"]
+    assert (
+        clone(line_up["k-nearest neighbours"])[-1].n_neighbors
+        == recipes.SELECTED["k-nearest neighbours"]["n_neighbors"]
+    )

@@ -19,8 +19,10 @@ def test_the_environment_variable_shifts_every_seed_the_book_uses():
     assert out.stdout.strip() == "1042 (1000, 1001, 1002)"
 
 
-@pytest.mark.parametrize("text, message", [("ten", "whole number >= 0, such as 1000; got 'ten'"),
-                                           ("-3", "between 0 and"), ("1.5", "whole number")])
+@pytest.mark.parametrize(
+    "text, message",
+    [("ten", "whole number >= 0, such as 1000; got 'ten'"), ("-3", "between 0 and"), ("1.5", "whole number")],
+)
 def test_a_bad_shift_is_a_clear_error(text, message):
     with pytest.raises(ValueError, match=message):
         seeds.seed_shift(text)

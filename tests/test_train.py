@@ -104,15 +104,18 @@ def test_early_stopping_needs_validation_data(xor):
         fit(MLP(2), xor.X_train, xor.y_train, TrainConfig(early_stopping=True))
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"epochs": 0}, "epochs must be a positive integer; got 0"),
-    ({"batch_size": 2.0}, "batch_size must be a positive integer; got 2.0"),
-    ({"optimiser": "rmsprop"}, r"optimiser must be one of \('sgd', 'adam', 'adamw'\); got 'rmsprop'"),
-    ({"loss": "hinge"}, r"loss must be one of \('cross_entropy', 'mse'\)"),
-    ({"schedule": "step"}, r"schedule must be one of \('constant', 'cosine'\)"),
-    ({"lr": 0.0}, "lr must be a positive number; got 0.0"),
-    ({"n_threads": 0}, "n_threads must be None or >= 1; got 0"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"epochs": 0}, "epochs must be a positive integer; got 0"),
+        ({"batch_size": 2.0}, "batch_size must be a positive integer; got 2.0"),
+        ({"optimiser": "rmsprop"}, r"optimiser must be one of \('sgd', 'adam', 'adamw'\); got 'rmsprop'"),
+        ({"loss": "hinge"}, r"loss must be one of \('cross_entropy', 'mse'\)"),
+        ({"schedule": "step"}, r"schedule must be one of \('constant', 'cosine'\)"),
+        ({"lr": 0.0}, "lr must be a positive number; got 0.0"),
+        ({"n_threads": 0}, "n_threads must be None or >= 1; got 0"),
+    ],
+)
 def test_bad_configuration_is_explained(kwargs, message):
     with pytest.raises(ValueError, match=message):
         TrainConfig(**kwargs)

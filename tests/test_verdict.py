@@ -18,13 +18,21 @@ def test_one_failed_check_of_a_single_case_claim_means_it_does_not_hold(capsys):
 
 def test_a_claim_that_holds_in_some_cases_holds_under_those_conditions(capsys):
     claim = Claim("more data helps", cases=("for a CNN", "for a tree", "for an MLP"))
-    v = claim.decide({"for a CNN": {"gain 5 > 1": True}, "for a tree": {"gain 0 > 1": False},
-                      "for an MLP": {"gain 2 > 1": True, "and not worse": True}})
+    v = claim.decide(
+        {
+            "for a CNN": {"gain 5 > 1": True},
+            "for a tree": {"gain 0 > 1": False},
+            "for an MLP": {"gain 2 > 1": True, "and not worse": True},
+        }
+    )
     assert v == Verdict("more data helps", UNDER_CONDITIONS, ("for a CNN", "for an MLP"), ("for a tree",))
     assert v.summary == "holds under conditions: for a CNN; for an MLP"
     assert capsys.readouterr().out.splitlines()[:4] == [
-        "HOLDS UNDER CONDITIONS: more data helps", "  holds for: for a CNN; for an MLP",
-        "  does not hold for: for a tree", "  for a CNN:"]
+        "HOLDS UNDER CONDITIONS: more data helps",
+        "  holds for: for a CNN; for an MLP",
+        "  does not hold for: for a tree",
+        "  for a CNN:",
+    ]
 
 
 def test_no_case_holding_means_it_does_not_hold():
@@ -36,7 +44,8 @@ def test_sanity_checks_print_apart_and_do_not_decide_the_outcome(capsys):
     v = verdict("c", {"x": False}, sanity={"autograd equals the hand formula": True})
     assert v.outcome == DOES_NOT_HOLD
     assert capsys.readouterr().out.endswith(
-        "  sanity checks (true by construction, not evidence):\n  [x] autograd equals the hand formula\n")
+        "  sanity checks (true by construction, not evidence):\n  [x] autograd equals the hand formula\n"
+    )
 
 
 def test_a_failed_sanity_check_means_a_broken_experiment_and_raises():
@@ -52,17 +61,29 @@ def test_evidence_must_give_the_declared_cases_in_order():
         claim.decide({"a": {"x": True}})
 
 
-@pytest.mark.parametrize("evidence, message", [
-    ({}, "non-empty mapping"), ({"x": 1}, "maps to int"), ([("x", True)], "non-empty mapping"),
-    ({"case": {}}, "evidence for 'case' must be a non-empty mapping")])
+@pytest.mark.parametrize(
+    "evidence, message",
+    [
+        ({}, "non-empty mapping"),
+        ({"x": 1}, "maps to int"),
+        ([("x", True)], "non-empty mapping"),
+        ({"case": {}}, "evidence for 'case' must be a non-empty mapping"),
+    ],
+)
 def test_verdict_rejects_empty_or_non_boolean_evidence(evidence, message):
     with pytest.raises(ValueError, match=message):
         verdict("claim", evidence)
 
 
-@pytest.mark.parametrize("article, cases, message", [
-    ("", None, "article's words"), ("c", "ab", "sequence of names"), ("c", (), "sequence of names"),
-    ("c", ("a", "a"), "distinct")])
+@pytest.mark.parametrize(
+    "article, cases, message",
+    [
+        ("", None, "article's words"),
+        ("c", "ab", "sequence of names"),
+        ("c", (), "sequence of names"),
+        ("c", ("a", "a"), "distinct"),
+    ],
+)
 def test_claim_rejects_bad_declarations(article, cases, message):
     with pytest.raises(ValueError, match=message):
         Claim(article, cases)
@@ -84,9 +105,13 @@ def test_a_printed_verdict_reads_back_as_decided(capsys):
     from dlml.verdict import read_printed
 
     claim = Claim("networks win: on images, text", cases=("images: MNIST-1D", "text"))
-    v = claim.decide({"images: MNIST-1D": {"lead 12.7 >= 3": True, "complex: gap 61.9 >= 30": True},
-                      "text": {"lead -0.8 >= 3": False}},
-                     sanity={"two gradients agree": True})
+    v = claim.decide(
+        {
+            "images: MNIST-1D": {"lead 12.7 >= 3": True, "complex: gap 61.9 >= 30": True},
+            "text": {"lead -0.8 >= 3": False},
+        },
+        sanity={"two gradients agree": True},
+    )
     printed = read_printed(capsys.readouterr().out)
     assert (printed.outcome, printed.claim) == (v.outcome, v.claim)
     assert printed.cases == {"images: MNIST-1D": True, "text": False}

@@ -2,7 +2,7 @@ import pytest
 
 from dlml.compare import compare
 from dlml.data import load
-from dlml.zoo import model_zoo, mlp
+from dlml.zoo import mlp, model_zoo
 
 
 def test_every_zoo_model_fits_and_predicts_on_signals():

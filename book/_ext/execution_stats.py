@@ -40,24 +40,33 @@ def notebook_status(nb) -> str:
 
 def _record_cells(docname: str, nb) -> tuple[str, list[str]]:
     """The page title and the other cells of a notebook's row."""
-    title = next((c.source.splitlines()[0].lstrip("# ") for c in nb.cells
-                  if c.cell_type == "markdown" and c.source.startswith("# ")), docname)
+    title = next(
+        (
+            c.source.splitlines()[0].lstrip("# ")
+            for c in nb.cells
+            if c.cell_type == "markdown" and c.source.startswith("# ")
+        ),
+        docname,
+    )
     record = nb.metadata.get("dlml", {}).get("execution")
     if record is None:
         return title, ["not recorded", "", "", notebook_status(nb)]
     seconds = float(record["seconds"])
     over = " (over budget)" if seconds > BUDGET_S else ""
     made_on = record["platform"]
-    hardware = (f"{made_on['cpu']} ({made_on['cpu_capability']}), {record['cores']} cores, "
-                f"{record['threads']} thread(s), {record['device']}; Python {made_on['python']}, "
-                f"torch {made_on['packages']['torch']}")
+    hardware = (
+        f"{made_on['cpu']} ({made_on['cpu_capability']}), {record['cores']} cores, "
+        f"{record['threads']} thread(s), {record['device']}; Python {made_on['python']}, "
+        f"torch {made_on['packages']['torch']}"
+    )
     return title, [f"{seconds:.1f}{over}", record["date"], hardware, notebook_status(nb)]
 
 
 def _doc_link(docname: str, title: str) -> nodes.Node:
     """A cross-reference to another page, resolved by Sphinx like the {doc} role."""
-    ref = addnodes.pending_xref("", refdomain="std", reftype="doc", reftarget="/" + docname,
-                                refexplicit=True, refwarn=True)
+    ref = addnodes.pending_xref(
+        "", refdomain="std", reftype="doc", reftarget="/" + docname, refexplicit=True, refwarn=True
+    )
     ref += nodes.inline(title, title)
     return ref
 
@@ -97,8 +106,9 @@ class ExecutionStatistics(SphinxDirective):
             rows.append([_doc_link(docname, title), *cells])
             total += float(nb.metadata.get("dlml", {}).get("execution", {}).get("seconds", 0.0))
         header = ["Page", "Run time (s)", "Executed", "Hardware and versions", "Status"]
-        summary = nodes.paragraph(text=f"{len(rows)} notebooks, {total:.0f} s of execution in total "
-                                       f"({total / 60:.1f} min).")
+        summary = nodes.paragraph(
+            text=f"{len(rows)} notebooks, {total:.0f} s of execution in total ({total / 60:.1f} min)."
+        )
         return [_table(header, rows, [30, 10, 16, 34, 10]), summary]
 
 

@@ -23,7 +23,7 @@ from PIL import Image
 FIGURE = re.compile(r'<img\s[^>]*?src="([^"]*_images/([^"/]+))"[^>]*?(/?)>', re.DOTALL)
 LINK = '<a class="figure-full-size" href="{}">'
 SAVEFIG_DPI, FONT_PT = 150, 11  # dlml.plots.use_book_style: the figures' resolution and text size
-MIN_TEXT_PX = 8                 # CSS pixels: the smallest text height a reader can still read
+MIN_TEXT_PX = 8  # CSS pixels: the smallest text height a reader can still read
 
 
 def legible_width(pixels: int) -> int:

@@ -41,7 +41,9 @@ def _glue_lines(statements: list[ast.stmt]) -> set[int]:
         if _glues(statement):
             first = min([statement.lineno] + [d.lineno for d in getattr(statement, "decorator_list", [])])
             lines.update(range(first, statement.end_lineno + 1))
-        elif isinstance(statement, (ast.For, ast.If, ast.With, ast.While)) and not all(_glues(s) for s in statement.body):
+        elif isinstance(statement, (ast.For, ast.If, ast.With, ast.While)) and not all(
+            _glues(s) for s in statement.body
+        ):
             lines |= _glue_lines(statement.body) | _glue_lines(statement.orelse if hasattr(statement, "orelse") else [])
     return lines
 

@@ -48,7 +48,7 @@ def first_paragraph(doctree: nodes.document) -> str:
 
 
 def _footer(app, config) -> None:
-    built = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
+    built = datetime.datetime.now(datetime.UTC).date().isoformat()
     config.html_theme_options["extra_footer"] = (
         f"<p>Version {version('dlml')}, built {built}. Text: "
         '<a href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a>; code: MIT. '
@@ -59,10 +59,13 @@ def _footer(app, config) -> None:
 def _page_context(app, pagename, templatename, context, doctree) -> None:
     footer = app.config.html_theme_options.get("extra_footer", "")
     if "{root}" in footer:  # the preface's address, relative to this page
-        context["theme_extra_footer"] = footer.replace("{root}", app.builder.get_relative_uri(pagename, app.config.root_doc))
+        context["theme_extra_footer"] = footer.replace(
+            "{root}", app.builder.get_relative_uri(pagename, app.config.root_doc)
+        )
     if doctree is not None and (text := first_paragraph(doctree)):
-        context["metatags"] = context.get("metatags", "") + \
-            f'\n<meta name="description" content="{html.escape(description(text))}" />'
+        context["metatags"] = (
+            context.get("metatags", "") + f'\n<meta name="description" content="{html.escape(description(text))}" />'
+        )
 
 
 def setup(app):

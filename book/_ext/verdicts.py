@@ -24,11 +24,11 @@ from pathlib import Path
 
 import nbformat
 from docutils import nodes
+from execution_stats import notebook_status
 from sphinx.util.docutils import SphinxRole
 
 from dlml.verdict import OUTCOMES as OUTCOME_WORDS
 from dlml.verdict import PrintedVerdict, read_printed
-from execution_stats import notebook_status
 
 OUTCOMES = tuple(word.lower() for word in OUTCOME_WORDS)  # as the summaries and badges write them
 
@@ -54,8 +54,9 @@ def callout(printed: PrintedVerdict) -> nodes.container:
     """The verdict as a container: badge and claim, then each case with its checks."""
     outcome = printed.outcome.lower()
     box = nodes.container(classes=["verdict-callout", "verdict-callout-" + outcome.replace(" ", "-")])
-    box += nodes.paragraph("", "", badge(outcome), nodes.Text(" "),
-                           nodes.inline("", printed.claim, classes=["verdict-claim"]))
+    box += nodes.paragraph(
+        "", "", badge(outcome), nodes.Text(" "), nodes.inline("", printed.claim, classes=["verdict-claim"])
+    )
     cases = nodes.bullet_list(classes=["verdict-cases"])
     for case, held in printed.cases.items():
         checks = nodes.bullet_list(classes=["verdict-checks"])
@@ -70,8 +71,9 @@ def callout(printed: PrintedVerdict) -> nodes.container:
     if len(cases):
         box += cases
     if printed.sanity:
-        box += nodes.paragraph("", "Sanity checks (true by construction, not evidence):",
-                               classes=["verdict-sanity-head"])
+        box += nodes.paragraph(
+            "", "Sanity checks (true by construction, not evidence):", classes=["verdict-sanity-head"]
+        )
         box += nodes.bullet_list("", *(_item(True, text) for text in printed.sanity), classes=["verdict-checks"])
     return box
 
@@ -108,15 +110,17 @@ class OutcomeRole(SphinxRole):
         here = Path(self.env.doc2path(self.env.docname)).parent
         path = (here / self.text.strip()).with_suffix(".ipynb").resolve()
         if not path.exists():
-            msg = self.inliner.reporter.error(f"outcome: no notebook at {self.text!r} (looked for {path}).",
-                                              line=self.lineno)
+            msg = self.inliner.reporter.error(
+                f"outcome: no notebook at {self.text!r} (looked for {path}).", line=self.lineno
+            )
             return [self.inliner.problematic(self.rawtext, self.rawtext, msg)], [msg]
         self.env.note_dependency(str(path))
         status = notebook_status(nbformat.read(path, as_version=4))
         if status not in OUTCOMES:
             msg = self.inliner.reporter.error(
-                f"outcome: {self.text!r} printed no verdict (its status is {status!r}); "
-                f"expected one of {OUTCOMES}.", line=self.lineno)
+                f"outcome: {self.text!r} printed no verdict (its status is {status!r}); expected one of {OUTCOMES}.",
+                line=self.lineno,
+            )
             return [self.inliner.problematic(self.rawtext, self.rawtext, msg)], [msg]
         return [badge(status)], []
 

@@ -34,10 +34,7 @@ def _layers_of(model: nn.Module) -> nn.Sequential:
         return model.net
     if isinstance(model, nn.Sequential):
         return model
-    raise TypeError(
-        "model must be a dlml.models.MLP or a torch.nn.Sequential; "
-        f"got {type(model).__name__}."
-    )
+    raise TypeError(f"model must be a dlml.models.MLP or a torch.nn.Sequential; got {type(model).__name__}.")
 
 
 def _expected_width(model: nn.Module, layers: nn.Sequential) -> int | None:

@@ -72,7 +72,9 @@ def shift(X, shifts, mode: str = "circular") -> np.ndarray:
     if s.shape != (n,) or not np.issubdtype(s.dtype, np.integer):
         raise ValueError(f"shifts must be an integer or {n} integers, one per signal; got {shifts!r}.")
     if np.any(np.abs(s) >= length):
-        raise ValueError(f"every shift must be smaller than the signal length {length} in size; got up to {np.abs(s).max()}.")
+        raise ValueError(
+            f"every shift must be smaller than the signal length {length} in size; got up to {np.abs(s).max()}."
+        )
     source = np.arange(length)[None, :] - s[:, None]  # (n, length): where each output value comes from
     if mode == "circular":
         return np.take_along_axis(X, source % length, axis=1)
@@ -82,8 +84,9 @@ def shift(X, shifts, mode: str = "circular") -> np.ndarray:
     return out
 
 
-def random_shifts(X, y, copies: int = 1, max_shift: int = 5, mode: str = "circular",
-                  seed: int = book_seed(0)) -> tuple[np.ndarray, np.ndarray]:
+def random_shifts(
+    X, y, copies: int = 1, max_shift: int = 5, mode: str = "circular", seed: int = book_seed(0)
+) -> tuple[np.ndarray, np.ndarray]:
     """The training set plus ``copies`` randomly shifted copies of it.
 
     Each copy shifts every signal by its own random amount, drawn uniformly from
@@ -120,7 +123,9 @@ def random_shifts(X, y, copies: int = 1, max_shift: int = 5, mode: str = "circul
     if not _is_int(copies) or copies < 0:
         raise ValueError(f"copies must be a non-negative integer; got {copies!r}.")
     if not _is_int(max_shift) or not 0 <= max_shift < X.shape[1]:
-        raise ValueError(f"max_shift must be an integer from 0 to {X.shape[1] - 1} (the signal length - 1); got {max_shift!r}.")
+        raise ValueError(
+            f"max_shift must be an integer from 0 to {X.shape[1] - 1} (the signal length - 1); got {max_shift!r}."
+        )
     if not _is_int(seed) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer; got {seed!r}.")
     rng = np.random.default_rng(seed)

@@ -34,8 +34,19 @@ from dlml.data import Dataset
 COLUMNS = ["model", "seed", "test_accuracy", "fit_seconds", "predict_seconds", "n_parameters"]
 
 # Fitted attributes that hold what a classical model has learned.
-_LEARNED_ARRAYS = ("coef_", "intercept_", "mean_", "scale_", "support_vectors_", "dual_coef_",
-                   "centroids_", "theta_", "var_", "class_prior_", "_fit_X")
+_LEARNED_ARRAYS = (
+    "coef_",
+    "intercept_",
+    "mean_",
+    "scale_",
+    "support_vectors_",
+    "dual_coef_",
+    "centroids_",
+    "theta_",
+    "var_",
+    "class_prior_",
+    "_fit_X",
+)
 
 
 def n_parameters(estimator: BaseEstimator) -> int:
@@ -91,9 +102,11 @@ def _fit_and_measure(name: str, estimator: BaseEstimator, ds: Dataset, seed: int
     predicted = model.predict(ds.X_test)
     done = time.perf_counter()
     row = {
-        "model": name, "seed": seed,
+        "model": name,
+        "seed": seed,
         "test_accuracy": accuracy_score(ds.y_test, predicted),
-        "fit_seconds": fitted - start, "predict_seconds": done - fitted,
+        "fit_seconds": fitted - start,
+        "predict_seconds": done - fitted,
         "n_parameters": n_parameters(model),
     }
     if score_train:
@@ -223,8 +236,12 @@ def learning_curve(
     for size_models in per_size.values():
         _check_models(size_models)
     datasets = {(n, seed): load_data(n, seed) for n in per_size for seed in seeds}
-    jobs = [(n, (name, est, datasets[n, seed], seed, score_train))
-            for n, size_models in per_size.items() for seed in seeds for name, est in size_models.items()]
+    jobs = [
+        (n, (name, est, datasets[n, seed], seed, score_train))
+        for n, size_models in per_size.items()
+        for seed in seeds
+        for name, est in size_models.items()
+    ]
     order = sorted(range(len(jobs)), key=lambda i: -jobs[i][0])  # the largest size first
     rows = dict(zip(order, _run([jobs[i][1] for i in order], n_jobs)))
     columns = COLUMNS + (["train_accuracy"] if score_train else [])
@@ -232,8 +249,9 @@ def learning_curve(
     return table.assign(n_train=[n for n, _ in jobs])
 
 
-def mean_interval(table: pd.DataFrame, by: Sequence[str] = ("model",), value: str = "test_accuracy",
-                  level: float = 0.95) -> pd.DataFrame:
+def mean_interval(
+    table: pd.DataFrame, by: Sequence[str] = ("model",), value: str = "test_accuracy", level: float = 0.95
+) -> pd.DataFrame:
     """Mean of ``value`` per group, with a Student-t confidence interval over seeds.
 
     Parameters

@@ -23,7 +23,8 @@ import sys
 import time
 import tracemalloc
 import warnings
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import torch
@@ -35,7 +36,6 @@ from dlml.device import pick_device
 
 CLOCKS = ("process", "wall")  # CPU time of this process (all its threads), or elapsed time
 _TIMERS = {"process": time.process_time, "wall": time.perf_counter}
-
 
 
 def _timer(clock: str) -> Callable[[], float]:
@@ -52,7 +52,9 @@ def _rows(X, what: str = "X") -> np.ndarray | torch.Tensor:
         except (TypeError, ValueError) as error:
             raise ValueError(f"{what} must be an array of numbers; could not convert it: {error}") from None
     if X.ndim < 2 or X.shape[0] == 0:
-        raise ValueError(f"{what} must hold at least one example, one per row (shape (n, ...)); got shape {tuple(X.shape)}.")
+        raise ValueError(
+            f"{what} must hold at least one example, one per row (shape (n, ...)); got shape {tuple(X.shape)}."
+        )
     finite = torch.isfinite(X).all().item() if isinstance(X, torch.Tensor) else np.isfinite(X).all()
     if not finite:
         raise ValueError(f"{what} contains NaN or infinite values.")
@@ -227,8 +229,11 @@ def peak_memory(fn: Callable[..., Any], *args, **kwargs) -> tuple[Any, int]:
         before = _status_kib("VmRSS")
         result = fn(*args, **kwargs)
         return result, max(0, _status_kib("VmHWM") - before) * 1024
-    warnings.warn("peak_memory: no /proc on this system; tracemalloc counts only memory allocated "
-                  "through Python (not PyTorch's tensors or C libraries).", stacklevel=2)
+    warnings.warn(
+        "peak_memory: no /proc on this system; tracemalloc counts only memory allocated "
+        "through Python (not PyTorch's tensors or C libraries).",
+        stacklevel=2,
+    )
     was_tracing = tracemalloc.is_tracing()
     if not was_tracing:
         tracemalloc.start()
@@ -243,8 +248,9 @@ def peak_memory(fn: Callable[..., Any], *args, **kwargs) -> tuple[Any, int]:
     return result, max(0, peak - start)
 
 
-def matmul_gflops(n: int = 1024, device: str | None = "cpu", repeats: int = 5,
-                  dtype: torch.dtype = torch.float32) -> float:
+def matmul_gflops(
+    n: int = 1024, device: str | None = "cpu", repeats: int = 5, dtype: torch.dtype = torch.float32
+) -> float:
     """Measured speed of an ``n x n`` by ``n x n`` matrix product, in GFLOP/s.
 
     One product is ``2 n**3`` FLOPs; the best of ``repeats`` timings (after one

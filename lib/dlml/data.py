@@ -21,9 +21,9 @@ import hashlib
 import json
 import os
 import pickle
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 from sklearn import datasets as skdatasets
@@ -94,12 +94,14 @@ def _spirals(n: int, rng: np.random.Generator, noise: float) -> tuple[np.ndarray
 
 
 _GENERATED: dict[str, tuple[Callable, float, str]] = {
-    "xor": (_xor, 0.05, "Points in the square [-1, 1]², labelled 1 where exactly one "
-            "coordinate is positive (exclusive or), with Gaussian noise."),
-    "moons": (_moons, 0.2, "Two interleaving half circles (scikit-learn's make_moons) "
-              "with Gaussian noise."),
-    "spirals": (_spirals, 0.03, "Two interleaved spiral arms around the origin, "
-                "with Gaussian noise."),
+    "xor": (
+        _xor,
+        0.05,
+        "Points in the square [-1, 1]², labelled 1 where exactly one "
+        "coordinate is positive (exclusive or), with Gaussian noise.",
+    ),
+    "moons": (_moons, 0.2, "Two interleaving half circles (scikit-learn's make_moons) with Gaussian noise."),
+    "spirals": (_spirals, 0.03, "Two interleaved spiral arms around the origin, with Gaussian noise."),
 }
 
 _BUNDLED: dict[str, Callable] = {
@@ -116,9 +118,40 @@ MNIST1D_LENGTH = 40
 NEGATORS = ("not", "never")
 POSITIVE = ("good", "great", "fine", "superb", "lovely", "brilliant", "pleasant", "excellent")
 NEGATIVE = ("bad", "awful", "poor", "dull", "boring", "terrible", "weak", "clumsy")
-FILLERS = ("the", "a", "this", "that", "it", "film", "movie", "plot", "story", "acting", "cast",
-           "music", "ending", "script", "scene", "was", "is", "seemed", "felt", "really", "quite",
-           "very", "so", "and", "i", "we", "found", "thought", "of", "with", "overall", "today")
+FILLERS = (
+    "the",
+    "a",
+    "this",
+    "that",
+    "it",
+    "film",
+    "movie",
+    "plot",
+    "story",
+    "acting",
+    "cast",
+    "music",
+    "ending",
+    "script",
+    "scene",
+    "was",
+    "is",
+    "seemed",
+    "felt",
+    "really",
+    "quite",
+    "very",
+    "so",
+    "and",
+    "i",
+    "we",
+    "found",
+    "thought",
+    "of",
+    "with",
+    "overall",
+    "today",
+)
 VOCABULARY = ("<pad>", *NEGATORS, *POSITIVE, *NEGATIVE, *FILLERS)  # id 0 pads
 _TEXT: dict[str, tuple[tuple[int, int], int]] = {
     "negation": ((1, 1), 12),
@@ -192,8 +225,13 @@ def _load_generated(name: str, n_train: int, n_test: int, seed: int, noise: floa
     X, y = make(n_train + n_test, rng, noise)
     X, y = np.asarray(X, dtype=np.float32), np.asarray(y, dtype=np.int64)
     return Dataset(
-        name=name, X_train=X[:n_train], y_train=y[:n_train], X_test=X[n_train:], y_test=y[n_train:],
-        feature_names=("x1", "x2"), class_names=("0", "1"),
+        name=name,
+        X_train=X[:n_train],
+        y_train=y[:n_train],
+        X_test=X[n_train:],
+        y_test=y[n_train:],
+        feature_names=("x1", "x2"),
+        class_names=("0", "1"),
         description=f"{description} Generated with seed {seed}, noise {noise}.",
         meta={"seed": seed, "noise": noise},
     )
@@ -209,16 +247,20 @@ def _load_bundled(name: str, n_train: int | None, n_test: int | None, seed: int)
     n_train = n_train or n - n_test
     if n_train + n_test > n:
         raise ValueError(
-            f"{name} has {n} examples; n_train + n_test = {n_train} + {n_test} = "
-            f"{n_train + n_test} is more than that."
+            f"{name} has {n} examples; n_train + n_test = {n_train} + {n_test} = {n_train + n_test} is more than that."
         )
     X_train, X_test, y_train, y_test = train_test_split(
         X, y, train_size=n_train, test_size=n_test, random_state=seed, stratify=y
     )
     names = [str(c) for c in getattr(bunch, "target_names", np.unique(y))]
     return Dataset(
-        name=name, X_train=X_train, y_train=y_train, X_test=X_test, y_test=y_test,
-        feature_names=tuple(str(f) for f in bunch.feature_names), class_names=tuple(names),
+        name=name,
+        X_train=X_train,
+        y_train=y_train,
+        X_test=X_test,
+        y_test=y_test,
+        feature_names=tuple(str(f) for f in bunch.feature_names),
+        class_names=tuple(names),
         description=f"scikit-learn's bundled {name} data set ({n} examples, "
         f"{X.shape[1]} features, {len(names)} classes); stratified split with seed {seed}.",
         meta={"seed": seed},
@@ -264,9 +306,13 @@ def _load_text(name: str, n_train: int, n_test: int, seed: int) -> Dataset:
     X[rows, first + distance] = np.where(negated, polar, negator)
     y = (np.isin(polar, [ids[w] for w in POSITIVE]) != negated).astype(np.int64)  # = negation_label
     return Dataset(
-        name=name, X_train=X[:n_train].astype(np.float32), y_train=y[:n_train],
-        X_test=X[n_train:].astype(np.float32), y_test=y[n_train:],
-        feature_names=tuple(f"w{i}" for i in range(length)), class_names=("negative", "positive"),
+        name=name,
+        X_train=X[:n_train].astype(np.float32),
+        y_train=y[:n_train],
+        X_test=X[n_train:].astype(np.float32),
+        y_test=y[n_train:],
+        feature_names=tuple(f"w{i}" for i in range(length)),
+        class_names=("negative", "positive"),
         description="SYNTHETIC sentiment sentences (not real text): random filler words, one "
         "polarity word and one negator; the label is the polarity word's, flipped when the "
         f"negator comes before it. The two are {near} to {far} positions apart (1: neighbours). Token ids "
@@ -340,8 +386,10 @@ def _load_mnist1d(n_train: int, n_test: int, seed: int) -> Dataset:
         tmp.replace(path)  # atomic, so parallel workers never read half a file
     return Dataset(
         name="mnist1d",
-        X_train=raw["x"][:n_train].astype(np.float32), y_train=raw["y"][:n_train].astype(np.int64),
-        X_test=raw["x_test"][:n_test].astype(np.float32), y_test=raw["y_test"][:n_test].astype(np.int64),
+        X_train=raw["x"][:n_train].astype(np.float32),
+        y_train=raw["y"][:n_train].astype(np.int64),
+        X_test=raw["x_test"][:n_test].astype(np.float32),
+        y_test=raw["y_test"][:n_test].astype(np.int64),
         feature_names=tuple(f"t{i}" for i in range(MNIST1D_LENGTH)),
         class_names=tuple(str(d) for d in range(10)),
         description="MNIST-1D (Greydanus & Kobak, 2024): ten 1-D digit templates, padded, "

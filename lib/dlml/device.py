@@ -72,8 +72,7 @@ def pick_device(requested: str | None = None) -> torch.device:
         raise ValueError(f"device ({source}) must be one of {DEVICES}; got {requested!r}.")
     if name not in available:
         raise RuntimeError(
-            f"device {name!r} was requested ({source}) but is not available on this "
-            f"machine; available: {available}."
+            f"device {name!r} was requested ({source}) but is not available on this machine; available: {available}."
         )
     return torch.device(name)
 

@@ -52,7 +52,6 @@ OPTIMISERS = ("sgd", "adam")
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
-
 @dataclass(frozen=True)
 class DistConfig:
     """Everything that decides a data-parallel training run (the same on every rank)."""
@@ -155,8 +154,10 @@ def local_batch_size(batch_size: int, world_size: int) -> int:
     positive_int("batch_size", batch_size)
     positive_int("world_size", world_size)
     if batch_size % world_size:
-        raise ValueError(f"batch_size ({batch_size}) must be a multiple of the world size ({world_size}), "
-                         "so that every rank gets the same share of each batch.")
+        raise ValueError(
+            f"batch_size ({batch_size}) must be a multiple of the world size ({world_size}), "
+            "so that every rank gets the same share of each batch."
+        )
     return batch_size // world_size
 
 
@@ -228,26 +229,39 @@ def train(config: DistConfig = DistConfig()) -> Result:
             X_test = torch.as_tensor(ds.X_test, device=device)
             predicted = model(X_test).argmax(1).cpu().numpy()
     return Result(
-        test_accuracy=float(np.mean(predicted == ds.y_test)), train_loss=losses, wall_seconds=seconds,
-        epoch_seconds=times, epoch_cpu_seconds=cpu_times,
-        world_size=world_size, backend=dist.get_backend() if parallel else None, device=str(device),
-        n_parameters=count_parameters(model), config=asdict(config), model=model.cpu(),
+        test_accuracy=float(np.mean(predicted == ds.y_test)),
+        train_loss=losses,
+        wall_seconds=seconds,
+        epoch_seconds=times,
+        epoch_cpu_seconds=cpu_times,
+        world_size=world_size,
+        backend=dist.get_backend() if parallel else None,
+        device=str(device),
+        n_parameters=count_parameters(model),
+        config=asdict(config),
+        model=model.cpu(),
     )
 
 
-_HELP = {"data": f"data set, one of {NAMES}", "model": f"one of {MODELS}", "optimiser": f"one of {OPTIMISERS}",
-         "width": "CNN channels or MLP hidden units (default: the model's own)",
-         "batch_size": "the GLOBAL batch, split evenly over the ranks"}
+_HELP = {
+    "data": f"data set, one of {NAMES}",
+    "model": f"one of {MODELS}",
+    "optimiser": f"one of {OPTIMISERS}",
+    "width": "CNN channels or MLP hidden units (default: the model's own)",
+    "batch_size": "the GLOBAL batch, split evenly over the ranks",
+}
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m dlml.distributed",
-        description="Data-parallel training of one of the book's networks; run it under torchrun.")
+        description="Data-parallel training of one of the book's networks; run it under torchrun.",
+    )
     types = {"str": str, "int": int, "float": float, "int | None": int}
     for f in fields(DistConfig):  # one option per setting, so the two never drift apart
-        parser.add_argument(f"--{f.name.replace('_', '-')}", type=types[f.type], default=f.default,
-                            help=_HELP.get(f.name))
+        parser.add_argument(
+            f"--{f.name.replace('_', '-')}", type=types[f.type], default=f.default, help=_HELP.get(f.name)
+        )
     parser.add_argument("--out", type=Path, default=None, help="JSON file written by rank 0")
     parser.add_argument("--save", type=Path, default=None, help="rank 0 saves the trained weights here")
     return parser
@@ -306,8 +320,9 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def command(config: DistConfig, nproc: int = 2, out: str | Path = "result.json",
-            python: str = sys.executable) -> list[str]:
+def command(
+    config: DistConfig, nproc: int = 2, out: str | Path = "result.json", python: str = sys.executable
+) -> list[str]:
     """The torchrun command line that trains ``config`` with ``nproc`` processes on this machine.
 
     Examples
@@ -321,12 +336,21 @@ def command(config: DistConfig, nproc: int = 2, out: str | Path = "result.json",
         value = getattr(config, f.name)
         if value is not None:
             args += [f"--{f.name.replace('_', '-')}", str(value)]
-    return [python, "-m", "torch.distributed.run", "--standalone", f"--nproc_per_node={nproc}",
-            "-m", "dlml.distributed", *args, "--out", str(out)]
+    return [
+        python,
+        "-m",
+        "torch.distributed.run",
+        "--standalone",
+        f"--nproc_per_node={nproc}",
+        "-m",
+        "dlml.distributed",
+        *args,
+        "--out",
+        str(out),
+    ]
 
 
-def launch(config: DistConfig, nproc: int = 2, *, save: str | Path | None = None,
-           timeout: float = 300) -> dict:
+def launch(config: DistConfig, nproc: int = 2, *, save: str | Path | None = None, timeout: float = 300) -> dict:
     """Run ``config`` under torchrun with ``nproc`` local processes; return rank 0's JSON.
 
     The data set is loaded here first, so that the ranks find it cached instead of
@@ -340,8 +364,10 @@ def launch(config: DistConfig, nproc: int = 2, *, save: str | Path | None = None
     """
     positive_int("nproc", nproc)
     if pick_device().type == "cuda" and torch.cuda.device_count() < nproc:
-        raise ValueError(f"nproc={nproc} processes need {nproc} GPUs (one each); this machine has "
-                         f"{torch.cuda.device_count()}. Set DLML_DEVICE=cpu to run them on CPU cores.")
+        raise ValueError(
+            f"nproc={nproc} processes need {nproc} GPUs (one each); this machine has "
+            f"{torch.cuda.device_count()}. Set DLML_DEVICE=cpu to run them on CPU cores."
+        )
     load(config.data, n_train=config.n_train, n_test=config.n_test, seed=config.data_seed)
     env = {**os.environ, "OMP_NUM_THREADS": "1"}  # also silences torchrun's warning about it
     with tempfile.TemporaryDirectory() as tmp:

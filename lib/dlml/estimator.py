@@ -18,7 +18,7 @@ True
 from __future__ import annotations
 
 import math
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import torch
@@ -29,7 +29,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from torch import nn
 
 from dlml.device import pick_device
-from dlml.models import CNN1d, CNN2d, GRUClassifier, MLP, TextCNN, count_parameters
+from dlml.models import MLP, CNN1d, CNN2d, GRUClassifier, TextCNN, count_parameters
 from dlml.seeds import book_seed
 from dlml.train import TrainConfig, fit, torch_threads
 
@@ -119,10 +119,18 @@ class NeuralNetClassifier(ClassifierMixin, BaseEstimator):
 
     def _config(self) -> TrainConfig:
         return TrainConfig(
-            epochs=self.epochs, batch_size=self.batch_size, optimiser=self.optimiser,
-            lr=self.lr, schedule=self.schedule, weight_decay=self.weight_decay, early_stopping=self.early_stopping,
-            patience=self.patience, seed=self.seed, device=self.device,
-            n_threads=self.n_threads, progress=self.progress,
+            epochs=self.epochs,
+            batch_size=self.batch_size,
+            optimiser=self.optimiser,
+            lr=self.lr,
+            schedule=self.schedule,
+            weight_decay=self.weight_decay,
+            early_stopping=self.early_stopping,
+            patience=self.patience,
+            seed=self.seed,
+            device=self.device,
+            n_threads=self.n_threads,
+            progress=self.progress,
         )
 
     def _build_module(self, n_features: int, n_classes: int) -> nn.Module:
@@ -136,7 +144,7 @@ class NeuralNetClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"module must be one of {tuple(MODULES)} or a callable; got {self.module!r}.")
         return build(n_features, n_classes, **(self.module_params or {}))
 
-    def fit(self, X, y) -> "NeuralNetClassifier":
+    def fit(self, X, y) -> NeuralNetClassifier:
         """Train a new network on (X, y) and return ``self``."""
         config = self._config()  # validates the training arguments first
         X, y = validate_data(self, X, y, dtype=np.float32)

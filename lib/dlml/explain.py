@@ -90,8 +90,10 @@ def _targets(module: nn.Module, Xt: torch.Tensor, target) -> torch.Tensor:
     if t.shape != (len(Xt),) or not np.issubdtype(t.dtype, np.integer):
         raise ValueError(f"target must be None, an int or {len(Xt)} ints (one per example); got {target!r:.80}.")
     if t.min() < 0 or t.max() >= logits.shape[1]:
-        raise ValueError(f"target must index the model's {logits.shape[1]} outputs (0 to {logits.shape[1] - 1}); "
-                         f"got values from {t.min()} to {t.max()}.")
+        raise ValueError(
+            f"target must index the model's {logits.shape[1]} outputs (0 to {logits.shape[1] - 1}); "
+            f"got values from {t.min()} to {t.max()}."
+        )
     return torch.as_tensor(t, dtype=torch.int64, device=Xt.device)
 
 
@@ -137,12 +139,18 @@ def saliency(model, X, target=None) -> np.ndarray:
     >>> saliency(net, np.ones((1, 3)), target=0).tolist()  # a linear model's gradient is its weights
     [[1.0, -2.0, 0.5]]
     """
-    return _attribute(model, X, target,
-                      lambda m, Xt, t: Saliency(m).attribute(Xt.requires_grad_(), target=t, abs=False))
+    return _attribute(
+        model, X, target, lambda m, Xt, t: Saliency(m).attribute(Xt.requires_grad_(), target=t, abs=False)
+    )
 
 
 def integrated_gradients(
-    model, X, target=None, baseline=None, n_steps: int = 50, return_delta: bool = False,
+    model,
+    X,
+    target=None,
+    baseline=None,
+    n_steps: int = 50,
+    return_delta: bool = False,
 ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """Integrated gradients (Sundararajan et al., 2017): how much each input moved the output.
 
@@ -191,16 +199,22 @@ def integrated_gradients(
 
     def compute(module, Xt, t):
         return IntegratedGradients(module).attribute(
-            Xt, baselines=torch.as_tensor(base, device=Xt.device), target=t, n_steps=n_steps,
-            internal_batch_size=max(n_steps, 4096), return_convergence_delta=return_delta)
+            Xt,
+            baselines=torch.as_tensor(base, device=Xt.device),
+            target=t,
+            n_steps=n_steps,
+            internal_batch_size=max(n_steps, 4096),
+            return_convergence_delta=return_delta,
+        )
 
     return _attribute(model, X, target, compute)
 
 
 def _layers(module: nn.Module) -> list[nn.Module]:
     """Modules with their own weights that know how to re-initialise, input side first."""
-    return [m for m in module.modules()
-            if hasattr(m, "reset_parameters") and any(True for _ in m.parameters(recurse=False))]
+    return [
+        m for m in module.modules() if hasattr(m, "reset_parameters") and any(True for _ in m.parameters(recurse=False))
+    ]
 
 
 def randomised_copy(model, seed: int, n_layers: int | None = None) -> nn.Module:
@@ -237,8 +251,9 @@ def randomised_copy(model, seed: int, n_layers: int | None = None) -> nn.Module:
     if n_layers is None:
         n_layers = len(layers)
     if isinstance(n_layers, bool) or not isinstance(n_layers, (int, np.integer)) or not 1 <= n_layers <= len(layers):
-        raise ValueError(f"n_layers must be None or an int from 1 to {len(layers)} (the weighted layers); "
-                         f"got {n_layers!r}.")
+        raise ValueError(
+            f"n_layers must be None or an int from 1 to {len(layers)} (the weighted layers); got {n_layers!r}."
+        )
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(int(seed))
         for layer in reversed(layers[-n_layers:]):  # from the output down, as in the cascade
@@ -269,8 +284,9 @@ def rank_agreement(a, b) -> np.ndarray | float:
     """
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     if a.shape != b.shape or a.ndim not in (1, 2) or a.shape[-1] < 2:
-        raise ValueError(f"a and b must have the same 1-D or 2-D shape with at least 2 features; "
-                         f"got {a.shape} and {b.shape}.")
+        raise ValueError(
+            f"a and b must have the same 1-D or 2-D shape with at least 2 features; got {a.shape} and {b.shape}."
+        )
     if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
         raise ValueError("a and b must not contain NaN or infinite values.")
     ra, rb = rankdata(a, axis=-1), rankdata(b, axis=-1)
@@ -309,5 +325,7 @@ def tree_rules(tree, feature_names=None, decimals: int = 2) -> str:
     if feature_names is not None:
         feature_names = [str(f) for f in feature_names]
         if len(feature_names) != tree.n_features_in_:
-            raise ValueError(f"feature_names has {len(feature_names)} names; the tree has {tree.n_features_in_} features.")
+            raise ValueError(
+                f"feature_names has {len(feature_names)} names; the tree has {tree.n_features_in_} features."
+            )
     return export_text(tree, feature_names=feature_names, decimals=decimals)

@@ -57,10 +57,15 @@ def _group(name: str, X: np.ndarray, D: np.ndarray, slope: np.ndarray) -> tuple[
     if name == "stats":
         z = D / (D.std(axis=1, keepdims=True) + 1e-8)  # standardised residual, for the shape moments
         columns = {
-            "mean": X.mean(axis=1), "std": X.std(axis=1), "min": X.min(axis=1), "max": X.max(axis=1),
-            "skewness": (z**3).mean(axis=1), "kurtosis": (z**4).mean(axis=1),
+            "mean": X.mean(axis=1),
+            "std": X.std(axis=1),
+            "min": X.min(axis=1),
+            "max": X.max(axis=1),
+            "skewness": (z**3).mean(axis=1),
+            "kurtosis": (z**4).mean(axis=1),
             "mean_abs_diff": np.abs(np.diff(X, axis=1)).mean(axis=1),
-            "zero_crossings": (np.diff(np.sign(D), axis=1) != 0).sum(axis=1), "slope": slope,
+            "zero_crossings": (np.diff(np.sign(D), axis=1) != 0).sum(axis=1),
+            "slope": slope,
         }
         return np.column_stack(list(columns.values())), list(columns)
     if name == "quantiles":  # the sorted values: blind to where things happen
@@ -76,8 +81,12 @@ def _group(name: str, X: np.ndarray, D: np.ndarray, slope: np.ndarray) -> tuple[
     if name == "peaks":
         top, bottom = D.argmax(axis=1), D.argmin(axis=1)
         local_max = (D[:, 1:-1] > D[:, :-2]) & (D[:, 1:-1] > D[:, 2:])
-        columns = {"argmax": top, "argmin": bottom, "max_to_min": (bottom - top) % length,
-                   "n_local_max": local_max.sum(axis=1)}
+        columns = {
+            "argmax": top,
+            "argmin": bottom,
+            "max_to_min": (bottom - top) % length,
+            "n_local_max": local_max.sum(axis=1),
+        }
         return np.column_stack(list(columns.values())), list(columns)
     # aligned: the detrended signal read from its maximum, then from its minimum
     names = [f"from_max{i}" for i in range(length)] + [f"from_min{i}" for i in range(length)]
@@ -249,8 +258,10 @@ class RandomKernelFeatures(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
     def _signals(self, X, name: str = "X") -> np.ndarray:
         X = as_matrix(X, name, rows="signals", columns="length", dtype=np.float64)
         if X.shape[1] < KERNEL_LENGTH:
-            raise ValueError(f"each signal must have at least {KERNEL_LENGTH} samples (the kernels' length); "
-                             f"got length {X.shape[1]}.")
+            raise ValueError(
+                f"each signal must have at least {KERNEL_LENGTH} samples (the kernels' length); "
+                f"got length {X.shape[1]}."
+            )
         return X
 
     def _groups(self):
@@ -300,8 +311,9 @@ class RandomKernelFeatures(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         self.biases_ = np.empty(n_kernels)
         for dilation, padded, index in self._groups():
             # each kernel's output on its own source signal: (kernels, positions), sorted
-            out = np.sort(np.einsum("kpt,kt->kp", _windows(X[source[index]], dilation, padded),
-                                    self.weights_[index]), axis=1)
+            out = np.sort(
+                np.einsum("kpt,kt->kp", _windows(X[source[index]], dilation, padded), self.weights_[index]), axis=1
+            )
             at = quantile[index] * (out.shape[1] - 1)  # linear interpolation between order statistics
             low = np.floor(at).astype(np.int64)
             high = np.minimum(low + 1, out.shape[1] - 1)
@@ -334,14 +346,16 @@ class RandomKernelFeatures(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         check_is_fitted(self, "biases_")
         X = self._signals(X)
         if X.shape[1] != self.n_features_in_:
-            raise ValueError(f"X has signals of length {X.shape[1]}, but this transformer was fitted on signals "
-                             f"of length {self.n_features_in_}.")
+            raise ValueError(
+                f"X has signals of length {X.shape[1]}, but this transformer was fitted on signals "
+                f"of length {self.n_features_in_}."
+            )
         features = np.empty((len(X), len(self.biases_)))
         for dilation, padded, index in self._groups():
             windows = _windows(X, dilation, padded)  # (n, positions, KERNEL_LENGTH)
             weights, biases = self.weights_[index].T, self.biases_[index]
             step = max(1, _BLOCK // (windows.shape[1] * index.size))  # signals per block
             for start in range(0, len(X), step):
-                out = windows[start:start + step] @ weights  # (signals, positions, kernels)
-                features[start:start + step, index] = np.count_nonzero(out > biases, axis=1) / out.shape[1]
+                out = windows[start : start + step] @ weights  # (signals, positions, kernels)
+                features[start : start + step, index] = np.count_nonzero(out > biases, axis=1) / out.shape[1]
         return features

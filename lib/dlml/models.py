@@ -28,12 +28,9 @@ from dlml.checks import positive_int
 ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid, "gelu": nn.GELU}
 
 
-
 def _check_width(x: torch.Tensor, expected: int, model: str) -> None:
     if x.ndim != 2 or x.shape[1] != expected:
-        raise ValueError(
-            f"{model} expects input of shape (batch, {expected}); got {tuple(x.shape)}."
-        )
+        raise ValueError(f"{model} expects input of shape (batch, {expected}); got {tuple(x.shape)}.")
 
 
 class MLP(nn.Module):
@@ -126,9 +123,7 @@ class CNN1d(nn.Module):
             pad = 1
             out_length = (out_length + 2 * pad - k) // 2 + 1
             if out_length < 1:
-                raise ValueError(
-                    f"a signal of length {length} is too short for {n_layers} stride-2 layers."
-                )
+                raise ValueError(f"a signal of length {length} is too short for {n_layers} stride-2 layers.")
             convs += [nn.Conv1d(in_channels, channels, k, stride=2, padding=pad), nn.ReLU()]
             in_channels = channels
         self.features = nn.Sequential(*convs)

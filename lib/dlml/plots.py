@@ -28,21 +28,23 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
 
 def use_book_style() -> None:
     """Apply the book's matplotlib style (palette, sizes, white background)."""
-    mpl.rcParams.update({
-        "axes.prop_cycle": mpl.cycler(color=PALETTE),
-        "figure.figsize": (6.4, 4.0),
-        "figure.dpi": 100,
-        "savefig.dpi": 150,
-        "figure.facecolor": "white",
-        "axes.facecolor": "white",
-        "axes.grid": True,
-        "grid.alpha": 0.3,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-        "font.size": 11,
-        "axes.titlesize": 12,
-        "legend.frameon": False,
-    })
+    mpl.rcParams.update(
+        {
+            "axes.prop_cycle": mpl.cycler(color=PALETTE),
+            "figure.figsize": (6.4, 4.0),
+            "figure.dpi": 100,
+            "savefig.dpi": 150,
+            "figure.facecolor": "white",
+            "axes.facecolor": "white",
+            "axes.grid": True,
+            "grid.alpha": 0.3,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "font.size": 11,
+            "axes.titlesize": 12,
+            "legend.frameon": False,
+        }
+    )
 
 
 def plot_decision_boundary(predict, X: np.ndarray, y: np.ndarray, ax=None, *, resolution: int = 200, title: str = ""):
@@ -117,7 +119,9 @@ def _columns(data: np.ndarray, names: tuple[str, ...], clock: set[str], digits: 
             out[name] = [_round(v, digits) for v in column]
         else:
             finite = column[np.isfinite(column)]
-            out[name] = [_round(f(finite), digits) for f in (np.min, np.mean, np.max)] if len(finite) else "no finite values"
+            out[name] = (
+                [_round(f(finite), digits) for f in (np.min, np.mean, np.max)] if len(finite) else "no finite values"
+            )
     return out
 
 
@@ -164,8 +168,9 @@ def figure_data(fig, digits: int = 3) -> dict:
     ``digits`` significant digits. A coordinate whose axis label names a clock reading
     (time, speed, latency, energy, memory) is reported as ``"clock"``: it differs from
     run to run on any machine; so is a line whose gid is ``CLOCK_GID``, and on such
-    Axes the digits of the title, annotations and legend labels are replaced by ``#``. The tests compare this, not the pixels, with the stored
-    figure: exactly on the machine that made it, within a tolerance elsewhere.
+    Axes the digits of the title, annotations and legend labels are replaced by ``#``.
+    The tests compare this, not the pixels, with the stored figure: exactly on the
+    machine that made it, within a tolerance elsewhere.
 
     Parameters
     ----------
@@ -202,12 +207,16 @@ def figure_data(fig, digits: int = 3) -> dict:
             kind = next(iter(artist))
             if isinstance(artist[kind], str):
                 artist[kind] = said(artist[kind])
-        axes.append({
-            "title": said(ax.get_title()), "xlabel": ax.get_xlabel(), "ylabel": ax.get_ylabel(),
-            "scales": [ax.get_xscale(), ax.get_yscale()],
-            "texts": [said(t.get_text()) for t in ax.texts],
-            "artists": artists,
-        })
+        axes.append(
+            {
+                "title": said(ax.get_title()),
+                "xlabel": ax.get_xlabel(),
+                "ylabel": ax.get_ylabel(),
+                "scales": [ax.get_xscale(), ax.get_yscale()],
+                "texts": [said(t.get_text()) for t in ax.texts],
+                "artists": artists,
+            }
+        )
     return {"axes": axes}
 
 

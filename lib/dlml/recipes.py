@@ -109,8 +109,15 @@ SEARCH: dict[str, list[dict]] = {
 }
 
 # Each family's short name, for glue keys and compact tables.
-SHORT_NAMES: dict[str, str] = {"CNN": "cnn", "MLP": "mlp", "random forest": "forest", "gradient boosting": "boosting",
-                               "SVM (RBF)": "svm", "k-nearest neighbours": "knn", "logistic regression": "logreg"}
+SHORT_NAMES: dict[str, str] = {
+    "CNN": "cnn",
+    "MLP": "mlp",
+    "random forest": "forest",
+    "gradient boosting": "boosting",
+    "SVM (RBF)": "svm",
+    "k-nearest neighbours": "knn",
+    "logistic regression": "logreg",
+}
 
 # What the search in 00-a-fair-fight selected, family by family (a test checks the page).
 SELECTED: dict[str, dict] = {
@@ -155,8 +162,11 @@ def build(name: str, config: Mapping | None = None, seed: int = book_seed(0)) ->
         return NeuralNetClassifier(**CNN_MODULE, batch_size=100, seed=seed, progress=False, **config)
     if name == "MLP":
         module_params = {"hidden": tuple(config.pop("hidden")), "dropout": config.pop("dropout")}
-        return scaled(NeuralNetClassifier("mlp", module_params, epochs=40, batch_size=100, schedule="cosine",
-                                          seed=seed, progress=False, **config))
+        return scaled(
+            NeuralNetClassifier(
+                "mlp", module_params, epochs=40, batch_size=100, schedule="cosine", seed=seed, progress=False, **config
+            )
+        )
     if name == "random forest":
         return RandomForestClassifier(n_estimators=100, n_jobs=1, random_state=seed, **config)
     if name == "gradient boosting":
@@ -210,12 +220,23 @@ def validation_split(ds: Dataset, n_validation: int = N_VALIDATION, seed: int = 
     """
     n_validation = positive_int("n_validation", n_validation)
     if n_validation >= len(ds.y_train):
-        raise ValueError(f"n_validation must be smaller than the {len(ds.y_train)} training examples; "
-                         f"got {n_validation}.")
-    X_fit, X_val, y_fit, y_val = train_test_split(ds.X_train, ds.y_train, test_size=n_validation,
-                                                  random_state=seed, stratify=ds.y_train)
-    return Dataset(f"{ds.name} (validation split)", X_fit, y_fit, X_val, y_val, ds.feature_names,
-                   ds.class_names, ds.description, {**ds.meta, "validation_of": ds.name})
+        raise ValueError(
+            f"n_validation must be smaller than the {len(ds.y_train)} training examples; got {n_validation}."
+        )
+    X_fit, X_val, y_fit, y_val = train_test_split(
+        ds.X_train, ds.y_train, test_size=n_validation, random_state=seed, stratify=ds.y_train
+    )
+    return Dataset(
+        f"{ds.name} (validation split)",
+        X_fit,
+        y_fit,
+        X_val,
+        y_val,
+        ds.feature_names,
+        ds.class_names,
+        ds.description,
+        {**ds.meta, "validation_of": ds.name},
+    )
 
 
 def search_models(names: Sequence[str] | None = None) -> dict[str, BaseEstimator]:

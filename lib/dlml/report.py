@@ -31,13 +31,19 @@ from dlml.device import pick_device
 
 PACKAGES = ("dlml", "torch", "scikit-learn", "numpy", "pandas", "matplotlib")
 # Environment variables that change which kernels the numerical libraries run.
-ARITHMETIC_SETTINGS = ("ATEN_CPU_CAPABILITY", "MKL_ENABLE_INSTRUCTIONS", "MKL_CBWR",
-                       "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+ARITHMETIC_SETTINGS = (
+    "ATEN_CPU_CAPABILITY",
+    "MKL_ENABLE_INSTRUCTIONS",
+    "MKL_CBWR",
+    "OPENBLAS_CORETYPE",
+    "OPENBLAS_L2_SIZE",
+)
 # The installers themselves do not compute anything a notebook prints.
 INSTALLERS = ("pip", "setuptools", "wheel")
-# Tools of the website's build and checks that no notebook imports: they cannot change an output, so
-# adding or updating them does not make this another platform (MathML, the PDF and accessibility checks).
-SITE_TOOLS = ("latex2mathml", "pypdf", "selenium-axe-python")
+# Tools that build, check or format the book and that no notebook imports: they cannot change an
+# output, so adding or updating them does not make this another platform (MathML, the PDF,
+# the accessibility check, the linter).
+SITE_TOOLS = ("latex2mathml", "pypdf", "ruff", "selenium-axe-python")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -103,8 +109,9 @@ def cpu_name() -> str:
         return f"{info.get('vendor_id', 'unknown vendor')} {name} ({ident})"
     if platform.system() == "Darwin":
         try:
-            return subprocess.run(["sysctl", "-n", "machdep.cpu.brand_string"], capture_output=True,
-                                  text=True, check=True).stdout.strip()
+            return subprocess.run(
+                ["sysctl", "-n", "machdep.cpu.brand_string"], capture_output=True, text=True, check=True
+            ).stdout.strip()
         except (OSError, subprocess.CalledProcessError):
             pass
     return platform.processor() or platform.machine()
@@ -114,8 +121,11 @@ def _blas() -> str:
     """numpy's BLAS library and the CPU kernel it chose (OpenBLAS picks one per CPU)."""
     from threadpoolctl import threadpool_info
 
-    found = [f"{i.get('internal_api')} {i.get('version')} {i.get('architecture', '')}".strip()
-             for i in threadpool_info() if i.get("user_api") == "blas"]
+    found = [
+        f"{i.get('internal_api')} {i.get('version')} {i.get('architecture', '')}".strip()
+        for i in threadpool_info()
+        if i.get("user_api") == "blas"
+    ]
     return "; ".join(sorted(set(found))) or "none found"
 
 
@@ -144,8 +154,9 @@ def platform_record() -> dict[str, object]:
     import torch
 
     left_out = set(INSTALLERS + SITE_TOOLS)
-    installed = sorted({f"{name}=={d.version}" for d in distributions()
-                        if (name := d.metadata["Name"].lower()) not in left_out})
+    installed = sorted(
+        {f"{name}=={d.version}" for d in distributions() if (name := d.metadata["Name"].lower()) not in left_out}
+    )
     return {
         "python": platform.python_version(),
         "system": f"{platform.system()} {platform.machine()}",
@@ -184,8 +195,9 @@ def glue(name: str, value, display: bool = True) -> None:
     >>> glue("answer", 42, display=False)
     """
     if not isinstance(name, str) or not _NAME.fullmatch(name):
-        raise ValueError(f"a glue name must be letters, digits and underscores, not starting "
-                         f"with a digit; got {name!r}.")
+        raise ValueError(
+            f"a glue name must be letters, digits and underscores, not starting with a digit; got {name!r}."
+        )
     try:
         from myst_nb import glue as myst_glue
     except ImportError:

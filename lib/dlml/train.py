@@ -19,8 +19,8 @@ from __future__ import annotations
 import contextlib
 import copy
 import os
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
-from typing import Iterator
 
 import numpy as np
 import torch
@@ -138,7 +138,9 @@ def _show_progress(cfg: TrainConfig) -> bool:
 
 
 @torch.no_grad()
-def evaluate(model: nn.Module, X: torch.Tensor, y: torch.Tensor, loss_fn, batch_size: int = 4096) -> tuple[float, float]:
+def evaluate(
+    model: nn.Module, X: torch.Tensor, y: torch.Tensor, loss_fn, batch_size: int = 4096
+) -> tuple[float, float]:
     """Mean loss and accuracy (``nan`` for regression) of ``model`` on tensors X, y."""
     model.eval()
     total_loss, correct = 0.0, 0

@@ -136,8 +136,9 @@ def _check_flat(checks, what: str) -> None:
         raise ValueError(f"{what} must be a non-empty mapping of check (str) to bool; got {checks!r}.")
     for text, held in checks.items():
         if not isinstance(text, str) or not isinstance(held, (bool, np.bool_)):
-            raise ValueError(f"{what}: each check maps a description (str) to a bool; "
-                             f"{text!r} maps to {type(held).__name__}.")
+            raise ValueError(
+                f"{what}: each check maps a description (str) to a bool; {text!r} maps to {type(held).__name__}."
+            )
 
 
 def _decide(claim: str, cases: dict, sanity: Mapping[str, bool] | None) -> Verdict:
@@ -146,7 +147,8 @@ def _decide(claim: str, cases: dict, sanity: Mapping[str, bool] | None) -> Verdi
         if broken := [text for text, held in sanity.items() if not held]:
             raise SanityCheckFailed(
                 f"the experiment behind '{claim}' is broken; these checks hold by construction "
-                "and failed:\n" + "\n".join(f"  - {text}" for text in broken))
+                "and failed:\n" + "\n".join(f"  - {text}" for text in broken)
+            )
     held = {case: all(bool(v) for v in checks.values()) for case, checks in cases.items()}
     holds_for = tuple(case for case, ok in held.items() if ok and case is not None)
     fails_for = tuple(case for case, ok in held.items() if not ok and case is not None)
@@ -208,7 +210,7 @@ def read_printed(text: str) -> PrintedVerdict | None:
         if line == SANITY_HEADER:
             in_sanity = True
         elif line.startswith((TICKED, UNTICKED)):
-            check, ok = line[len(TICKED):], line.startswith(TICKED)
+            check, ok = line[len(TICKED) :], line.startswith(TICKED)
             if in_sanity:
                 sanity.append(check)
             else:
@@ -217,4 +219,4 @@ def read_printed(text: str) -> PrintedVerdict | None:
             case = line[2:-1]
         else:
             return None  # another line: not a verdict's printout alone
-    return PrintedVerdict(outcome, lines[0][len(outcome) + 2:], tuple(checks), tuple(sanity))
+    return PrintedVerdict(outcome, lines[0][len(outcome) + 2 :], tuple(checks), tuple(sanity))

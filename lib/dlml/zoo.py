@@ -6,8 +6,9 @@ Every model takes its seed from :func:`dlml.compare.compare`.
 
 Examples
 --------
->>> sorted(model_zoo("tabular"))
-['MLP', 'SVM (RBF)', 'decision tree', 'gradient boosting', 'k-nearest neighbours', 'logistic regression', 'random forest']
+>>> sorted(model_zoo("tabular"))  # doctest: +NORMALIZE_WHITESPACE
+['MLP', 'SVM (RBF)', 'decision tree', 'gradient boosting', 'k-nearest neighbours',
+ 'logistic regression', 'random forest']
 >>> "CNN" in model_zoo("signal")
 True
 """
@@ -51,8 +52,9 @@ def mlp(hidden: tuple[int, ...] = (128, 128), **overrides) -> BaseEstimator:
     **overrides
         Any other :class:`dlml.estimator.NeuralNetClassifier` argument.
     """
-    settings = dict(epochs=200, batch_size=64, lr=1e-3, early_stopping=True, validation_fraction=0.1,
-                    patience=10, progress=False)
+    settings = dict(
+        epochs=200, batch_size=64, lr=1e-3, early_stopping=True, validation_fraction=0.1, patience=10, progress=False
+    )
     net = NeuralNetClassifier("mlp", {"hidden": tuple(hidden)}, **{**settings, **overrides})
     return make_pipeline(StandardScaler(), net)
 

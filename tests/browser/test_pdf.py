@@ -10,9 +10,9 @@ import unicodedata
 
 import pytest
 from pypdf import PdfReader
+from test_site import NOTEBOOK_PAGES, PAGES, open_page
 
 from conftest import ROOT, SITE
-from test_site import NOTEBOOK_PAGES, PAGES, open_page
 
 sys.path.insert(0, str(ROOT / "scripts"))
 from print_pdf import PDF  # noqa: E402
@@ -56,7 +56,8 @@ def test_printed_code_is_wrapped_not_cut(browser, site, page):
         open_page(browser, f"{base}/{page}.html")
         cut = browser.execute_script(
             "return Array.from(document.querySelectorAll('article pre'))"
-            ".filter(p => p.scrollWidth > p.clientWidth + 1).map(p => p.textContent.slice(0, 60))")
+            ".filter(p => p.scrollWidth > p.clientWidth + 1).map(p => p.textContent.slice(0, 60))"
+        )
         assert not cut, f"{page}: {len(cut)} code blocks are cut at the printed margin, e.g. {cut[0]!r}"
     finally:
         browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})

@@ -8,6 +8,7 @@ glossary term, and screenshots at desktop and phone widths are written to
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 import time
@@ -38,8 +39,8 @@ TABLE_PAGE = "book/ch2-the-table-measured"  # the article's table, with the book
 VERDICT_PAGES = [p for p in NOTEBOOK_PAGES if ".decide(" in (ROOT / f"{p}.ipynb").read_text()]
 LAPTOP = (1280, 800)  # the narrowest desktop width at which no verdict may scroll sideways
 PREFACE_BUDGET = 1.5e6  # bytes, uncompressed: the home page of a reader on a slow connection
-PAGE_BUDGET = 2.5e6     # bytes, uncompressed: any other page
-SITE_BUDGET = 20e6      # bytes: the whole website, the PDF of the book included
+PAGE_BUDGET = 2.5e6  # bytes, uncompressed: any other page
+SITE_BUDGET = 20e6  # bytes: the whole website, the PDF of the book included
 WEIGHTS = SCREENSHOTS.parent / "page-weights.tsv"  # written by the weight test, for people to read
 GLOSSARY_TERM = "backpropagation"
 
@@ -60,12 +61,11 @@ class Ids(HTMLParser):
         self.ids.update(v for k, v in attrs if k in ("id", "name") and v)
 
 
-def page_ids(path: Path, cache: dict = {}) -> set[str]:
-    if path not in cache:
-        parser = Ids()
-        parser.feed(path.read_text(encoding="utf-8"))
-        cache[path] = parser.ids
-    return cache[path]
+@functools.cache
+def page_ids(path: Path) -> set[str]:
+    parser = Ids()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser.ids
 
 
 def broken_internal_links(hrefs: list[str], base: str) -> list[str]:
@@ -104,17 +104,25 @@ def test_page_loads_cleanly_and_its_links_resolve(browser, site, page):
 def test_notebook_page_shows_its_figures(browser, site, page):
     base, _ = site
     nb = nbformat.read(ROOT / f"{page}.ipynb", as_version=4)
-    shown = [c for c in nb.cells if c.cell_type == "code" and "remove-output" not in c.metadata.get("tags", [])
-             and "remove-cell" not in c.metadata.get("tags", [])]
+    shown = [
+        c
+        for c in nb.cells
+        if c.cell_type == "code"
+        and "remove-output" not in c.metadata.get("tags", [])
+        and "remove-cell" not in c.metadata.get("tags", [])
+    ]
     n_figures = sum("image/png" in o.get("data", {}) for c in shown for o in c.get("outputs", []))
     open_page(browser, f"{base}/{page}.html")
     images = browser.execute_script(
         "return Array.from(document.querySelectorAll('article img'),"
         " i => [i.getAttribute('src'), i.complete && i.naturalWidth > 0, i.alt,"
-        "       i.closest('a') ? i.closest('a').getAttribute('href') : null])")
+        "       i.closest('a') ? i.closest('a').getAttribute('href') : null])"
+    )
     figures = [img for img in images if "_images/" in img[0]]
     assert len(figures) >= n_figures, f"{page}: {n_figures} figures in the notebook, {len(figures)} on the page"
-    assert all(ok for _, ok, _, _ in figures), f"{page}: figures that did not load: {[s for s, ok, _, _ in figures if not ok]}"
+    assert all(ok for _, ok, _, _ in figures), (
+        f"{page}: figures that did not load: {[s for s, ok, _, _ in figures if not ok]}"
+    )
     assert all(alt.strip() for _, _, alt, _ in figures), f"{page}: a figure without alt text"
     unlinked = [src for src, _, _, href in figures if href != src]
     assert not unlinked, f"{page}: figures that do not open full size on a click: {unlinked}"
@@ -129,7 +137,8 @@ def test_the_verdict_is_a_callout_that_fits_the_page(browser, site, page):
         boxes = browser.execute_script(
             "return Array.from(document.querySelectorAll('.verdict-callout'),"
             " b => [b.scrollWidth, b.clientWidth, b.querySelectorAll('.verdict-badge').length,"
-            "       b.querySelectorAll('li').length])")
+            "       b.querySelectorAll('li').length])"
+        )
         assert len(boxes) == 1, f"{page}: {len(boxes)} verdict callouts; one expected"
         scroll, client, badges, items = boxes[0]
         assert scroll <= client, f"{page}: the verdict is {scroll} px wide in a {client} px column"
@@ -137,7 +146,8 @@ def test_the_verdict_is_a_callout_that_fits_the_page(browser, site, page):
         hidden = browser.execute_script(
             "const b = document.querySelector('.verdict-callout');"
             "const cell = b.closest('.cell'); const d = cell && cell.querySelector('details');"
-            "return d !== null && !d.open")
+            "return d !== null && !d.open"
+        )
         assert hidden, f"{page}: the code that decides the verdict is not collapsed above it"
     finally:
         browser.set_window_size(*DESKTOP)
@@ -169,7 +179,8 @@ def page_weight(browser, url: str) -> tuple[int, list[str]]:
         size, urls = browser.execute_script(
             "const nav = performance.getEntriesByType('navigation')[0];"
             "const rs = performance.getEntriesByType('resource');"
-            "return [nav.decodedBodySize + rs.reduce((t, r) => t + r.decodedBodySize, 0), rs.map(r => r.name)];")
+            "return [nav.decodedBodySize + rs.reduce((t, r) => t + r.decodedBodySize, 0), rs.map(r => r.name)];"
+        )
     finally:
         browser.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": False})
     return size, urls
@@ -203,8 +214,10 @@ def test_site_is_small():
     files = [f for f in SITE.rglob("*") if f.is_file()]
     size = sum(f.stat().st_size for f in files)
     largest = sorted(files, key=lambda f: f.stat().st_size)[-3:]
-    assert size <= SITE_BUDGET, (f"the site is {size / 1e6:.1f} MB (budget {SITE_BUDGET / 1e6:.0f} MB); largest: "
-                                 + ", ".join(f"{f.relative_to(SITE)} {f.stat().st_size / 1e6:.1f} MB" for f in largest))
+    assert size <= SITE_BUDGET, (
+        f"the site is {size / 1e6:.1f} MB (budget {SITE_BUDGET / 1e6:.0f} MB); largest: "
+        + ", ".join(f"{f.relative_to(SITE)} {f.stat().st_size / 1e6:.1f} MB" for f in largest)
+    )
 
 
 AXE = Path(__import__("selenium_axe_python").__file__).parent / "axe-core" / "axe.min.js"
@@ -219,7 +232,9 @@ def test_page_has_no_serious_accessibility_violation(browser, site, page):
     browser.set_script_timeout(60)
     browser.execute_script(AXE.read_text(encoding="utf-8"))
     # Without transitions, colours are final as soon as the theme changes.
-    browser.execute_script("document.head.insertAdjacentHTML('beforeend', '<style>*{transition:none!important}</style>')")
+    browser.execute_script(
+        "document.head.insertAdjacentHTML('beforeend', '<style>*{transition:none!important}</style>')"
+    )
     found = []
     for mode, rules in (("light", None), ("dark", ["color-contrast"])):  # only colours change with the theme
         browser.execute_script("document.documentElement.dataset.theme = arguments[0]", mode)
@@ -227,9 +242,14 @@ def test_page_has_no_serious_accessibility_violation(browser, site, page):
             "const [rules, done] = arguments;"
             "const options = rules ? {resultTypes: ['violations'], runOnly: rules} : {resultTypes: ['violations']};"
             "axe.run(document, options).then(r => done(r.violations.map("
-            "  v => [v.id, v.impact, v.help, v.nodes.map(n => n.target.join(' ')).slice(0, 3)])));", rules)
-        found += [f"{mode}: {rule} ({impact}): {help} at {where}"
-                  for rule, impact, help, where in violations if impact in SEVERE]
+            "  v => [v.id, v.impact, v.help, v.nodes.map(n => n.target.join(' ')).slice(0, 3)])));",
+            rules,
+        )
+        found += [
+            f"{mode}: {rule} ({impact}): {help} at {where}"
+            for rule, impact, help, where in violations
+            if impact in SEVERE
+        ]
     assert not found, f"{page}: " + "; ".join(found)
 
 
@@ -237,7 +257,8 @@ def test_search_finds_a_glossary_term(browser, site):
     base, _ = site
     open_page(browser, f"{base}/search.html?q={GLOSSARY_TERM}")
     results = WebDriverWait(browser, 30).until(
-        lambda d: d.find_elements(By.CSS_SELECTOR, "#search-results ul.search li"))
+        lambda d: d.find_elements(By.CSS_SELECTOR, "#search-results ul.search li")
+    )
     links = [r.find_element(By.TAG_NAME, "a").get_attribute("href") for r in results]
     assert any("glossary" in link for link in links), f"no glossary hit among {links}"
 
@@ -263,18 +284,24 @@ def test_figures_and_tables_stay_legible_on_a_phone(browser, site, page):
         assert overflow <= 1, f"{page} scrolls sideways by {overflow} px on a phone"
         scales = browser.execute_script(
             "return Array.from(document.querySelectorAll('article img[src*=\"_images/\"]'),"
-            " i => [i.getAttribute('src'), i.getBoundingClientRect().width / i.naturalWidth])")
-        small = [f"{src.rsplit('/', 1)[-1][:12]} ({scale * text_px:.1f} px)" for src, scale in scales
-                 if scale * text_px < min_text_px - 0.05]
+            " i => [i.getAttribute('src'), i.getBoundingClientRect().width / i.naturalWidth])"
+        )
+        small = [
+            f"{src.rsplit('/', 1)[-1][:12]} ({scale * text_px:.1f} px)"
+            for src, scale in scales
+            if scale * text_px < min_text_px - 0.05
+        ]
         assert not small, f"{page}: figure text under {min_text_px} px on a phone: {small}"
         hidden = browser.execute_script(
             "return Array.from(document.querySelectorAll('article table td, article table tbody th'))"
-            ".filter(c => c.getClientRects().length === 0).length")
+            ".filter(c => c.getClientRects().length === 0).length"
+        )
         assert hidden == 0, f"{page}: {hidden} table cells are hidden on a phone"
         unlabelled = browser.execute_script(  # a findings table is cards: each cell names its column
             "return Array.from(document.querySelectorAll('article table.findings td'))"
             ".filter(c => { const l = c.querySelector('.findings-label');"
-            "               return !l || l.getClientRects().length === 0 || !l.textContent.trim(); }).length")
+            "               return !l || l.getClientRects().length === 0 || !l.textContent.trim(); }).length"
+        )
         assert unlabelled == 0, f"{page}: {unlabelled} cells of a findings table do not show their column's name"
     finally:
         browser.set_window_size(*DESKTOP)
@@ -302,8 +329,10 @@ def test_screenshot(browser, site, name, page, width, height):
 def test_a_phone_shows_the_book_title_and_a_desktop_one_search_box(browser, site):
     base, _ = site
     title = yaml.safe_load((ROOT / "_config.yml").read_text())["title"]
-    visible = ("return Array.from(document.querySelectorAll(arguments[0]))"
-               ".filter(e => e.offsetParent !== null).map(e => e.textContent.trim())")
+    visible = (
+        "return Array.from(document.querySelectorAll(arguments[0]))"
+        ".filter(e => e.offsetParent !== null).map(e => e.textContent.trim())"
+    )
     try:
         browser.set_window_size(*PHONE)
         open_page(browser, f"{base}/{NOTEBOOK_PAGES[0]}.html")
@@ -322,10 +351,12 @@ def test_figures_stay_readable_in_dark_mode(browser, site):
     base, _ = site
     page = NOTEBOOK_PAGES[0]
     open_page(browser, f"{base}/{page}.html")
-    browser.execute_script("localStorage.setItem('theme', 'dark');"
-                           "document.documentElement.dataset.theme = 'dark';"
-                           "document.documentElement.dataset.mode = 'dark';"
-                           "document.querySelector('article img[src*=\"_images/\"]').scrollIntoView();")
+    browser.execute_script(
+        "localStorage.setItem('theme', 'dark');"
+        "document.documentElement.dataset.theme = 'dark';"
+        "document.documentElement.dataset.mode = 'dark';"
+        "document.querySelector('article img[src*=\"_images/\"]').scrollIntoView();"
+    )
     time.sleep(0.5)
     body = browser.execute_script("return getComputedStyle(document.body).backgroundColor")
     assert body != "rgb(255, 255, 255)", "the dark theme did not switch on"
@@ -333,7 +364,8 @@ def test_figures_stay_readable_in_dark_mode(browser, site):
     corner = browser.execute_script(
         "const img = document.querySelector('article img[src*=\"_images/\"]');"
         "const c = document.createElement('canvas'); c.width = img.naturalWidth; c.height = img.naturalHeight;"
-        "const g = c.getContext('2d'); g.drawImage(img, 0, 0); return Array.from(g.getImageData(2, 2, 1, 1).data);")
+        "const g = c.getContext('2d'); g.drawImage(img, 0, 0); return Array.from(g.getImageData(2, 2, 1, 1).data);"
+    )
     assert corner == [255, 255, 255, 255], f"the figure's background is {corner}, not opaque white"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     assert browser.save_screenshot(str(SCREENSHOTS / "chapter-desktop-dark.png"))
