@@ -105,13 +105,21 @@ def test_more_examples_than_the_set_has_is_an_error():
     "kwargs, message",
     [
         ({"n_train": 0}, "n_train must be a positive integer; got 0"),
-        ({"n_test": 2.5}, "n_test must be a positive integer; got 2.5"),
         ({"seed": -1}, "seed must be a non-negative integer; got -1"),
         ({"noise": float("nan")}, "noise must be a finite number >= 0"),
     ],
 )
 def test_bad_arguments_are_explained(kwargs, message):
     with pytest.raises(ValueError, match=message):
+        load("moons", **kwargs)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [({"n_test": 2.5}, "n_test must be a positive integer; got 2.5"), ({"seed": "1"}, "seed must be a non-negative")],
+)
+def test_arguments_of_the_wrong_kind_are_type_errors(kwargs, message):
+    with pytest.raises(TypeError, match=message):
         load("moons", **kwargs)
 
 

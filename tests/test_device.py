@@ -79,7 +79,7 @@ def test_seed_everything_makes_torch_and_numpy_repeat():
     assert torch.equal(first[0], second[0]) and (first[1] == second[1]).all()
 
 
-@pytest.mark.parametrize("bad", [-1, 1.5, "0", True])
-def test_seed_must_be_a_non_negative_integer(bad):
-    with pytest.raises(ValueError, match="seed must be a non-negative integer"):
+@pytest.mark.parametrize("bad, error", [(-1, ValueError), (1.5, TypeError), ("0", TypeError), (True, TypeError)])
+def test_seed_must_be_a_non_negative_integer(bad, error):
+    with pytest.raises(error, match="seed must be a non-negative integer"):
         seed_everything(bad)

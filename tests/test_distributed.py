@@ -96,7 +96,6 @@ def test_command_line_round_trip():
         ({"model": "resnet"}, r"model must be one of \('mlp', 'cnn1d'\); got 'resnet'"),
         ({"optimiser": "lbfgs"}, "optimiser must be one of"),
         ({"epochs": 0}, "epochs must be a positive integer; got 0"),
-        ({"batch_size": 2.5}, "batch_size must be a positive integer"),
         ({"width": -3}, "width must be a positive integer"),
         ({"seed": -1}, "seed must be a non-negative integer"),
         ({"lr": float("nan")}, "lr must be a positive number"),
@@ -106,6 +105,11 @@ def test_command_line_round_trip():
 def test_bad_settings_are_explained(changes, message):
     with pytest.raises(ValueError, match=message):
         DistConfig(**changes)
+
+
+def test_a_setting_of_the_wrong_kind_is_a_type_error():
+    with pytest.raises(TypeError, match="batch_size must be a positive integer; got 2.5"):
+        DistConfig(batch_size=2.5)
 
 
 @pytest.mark.parametrize(

@@ -162,8 +162,10 @@ def test_bad_targets_baselines_and_steps(mlp, X):
 def test_bad_models_and_arguments(mlp):
     with pytest.raises(TypeError, match="torch.nn.Module or a fitted dlml NeuralNetClassifier"):
         saliency(LogisticRegression(), np.zeros((1, 6)))
-    with pytest.raises(ValueError, match=r"n_layers must be None or an int from 1 to 3"):
+    with pytest.raises(ValueError, match=r"n_layers \(at most the 3 weighted layers\) must be an integer from 1 to 3"):
         randomised_copy(mlp, seed=0, n_layers=4)
+    with pytest.raises(TypeError, match=r"n_layers .* must be an integer from 1 to 3; got 1.5"):
+        randomised_copy(mlp, seed=0, n_layers=1.5)
     with pytest.raises(TypeError, match="seed must be an int"):
         randomised_copy(mlp, seed="0")
     with pytest.raises(ValueError, match="no layer"):

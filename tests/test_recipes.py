@@ -61,10 +61,10 @@ def test_validation_split_is_stratified_and_keeps_the_test_split_out():
     assert np.array_equal(same.y_test, v.y_test)
 
 
-@pytest.mark.parametrize("n", [0, 400, 1.5])
-def test_validation_split_refuses_impossible_sizes(n):
+@pytest.mark.parametrize("n, error", [(0, ValueError), (400, ValueError), (1.5, TypeError)])
+def test_validation_split_refuses_impossible_sizes(n, error):
     ds = load("mnist1d", n_train=400, n_test=100, seed=0)
-    with pytest.raises(ValueError, match="n_validation"):
+    with pytest.raises(error, match="n_validation"):
         recipes.validation_split(ds, n_validation=n)
 
 

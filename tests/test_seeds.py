@@ -28,9 +28,9 @@ def test_a_bad_shift_is_a_clear_error(text, message):
         seeds.seed_shift(text)
 
 
-@pytest.mark.parametrize("k", [-1, 1.0, True, "0"])
-def test_a_book_seed_is_a_whole_number(k):
-    with pytest.raises(ValueError, match="whole number >= 0"):
+@pytest.mark.parametrize("k, error", [(-1, ValueError), (1.0, TypeError), (True, TypeError), ("0", TypeError)])
+def test_a_book_seed_is_a_whole_number(k, error):
+    with pytest.raises(error, match="whole number >= 0"):
         seeds.book_seed(k)
 
 

@@ -108,17 +108,35 @@ def test_early_stopping_needs_validation_data(xor):
     "kwargs, message",
     [
         ({"epochs": 0}, "epochs must be a positive integer; got 0"),
-        ({"batch_size": 2.0}, "batch_size must be a positive integer; got 2.0"),
         ({"optimiser": "rmsprop"}, r"optimiser must be one of \('sgd', 'adam', 'adamw'\); got 'rmsprop'"),
         ({"loss": "hinge"}, r"loss must be one of \('cross_entropy', 'mse'\)"),
         ({"schedule": "step"}, r"schedule must be one of \('constant', 'cosine'\)"),
         ({"lr": 0.0}, "lr must be a positive number; got 0.0"),
-        ({"n_threads": 0}, "n_threads must be None or >= 1; got 0"),
+        ({"n_threads": 0}, "n_threads must be None or a positive integer; got 0"),
+        ({"batch_size": np.int64(0)}, r"batch_size must be a positive integer; got np.int64\(0\)"),
     ],
 )
 def test_bad_configuration_is_explained(kwargs, message):
     with pytest.raises(ValueError, match=message):
         TrainConfig(**kwargs)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"batch_size": 2.0}, "batch_size must be a positive integer; got 2.0"),
+        ({"epochs": "10"}, "epochs must be a positive integer; got '10'"),
+        ({"patience": True}, "patience must be a positive integer; got True"),
+        ({"n_threads": 1.5}, "n_threads must be None or a positive integer; got 1.5"),
+    ],
+)
+def test_a_setting_of_the_wrong_kind_is_a_type_error(kwargs, message):
+    with pytest.raises(TypeError, match=message):
+        TrainConfig(**kwargs)
+
+
+def test_numpy_integers_are_integers():
+    assert TrainConfig(epochs=np.int64(3), batch_size=np.int32(8)).epochs == 3
 
 
 def test_history_of_an_empty_run_is_empty():

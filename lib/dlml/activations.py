@@ -25,7 +25,7 @@ from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 from torch import nn
 
-from dlml.checks import as_matrix
+from dlml.checks import as_matrix, positive_int
 from dlml.models import MLP
 
 
@@ -184,8 +184,7 @@ def linear_probe(H_train, y_train, H_test, y_test, *, C: float = 1.0, max_iter: 
         raise ValueError("y_train holds a single class; a probe needs at least two.")
     if isinstance(C, bool) or not isinstance(C, (int, float)) or not C > 0:
         raise ValueError(f"C must be a positive number; got {C!r}.")
-    if isinstance(max_iter, bool) or not isinstance(max_iter, (int, np.integer)) or max_iter < 1:
-        raise ValueError(f"max_iter must be a positive integer; got {max_iter!r}.")
+    max_iter = positive_int("max_iter", max_iter)
     probe = make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=max_iter))
     with threadpool_limits(limits=1):  # the same sums in the same order, whatever the thread settings
         probe.fit(H_train, y_train)

@@ -1,5 +1,11 @@
 """Input checks shared by the library: a clear error for bad data, in one place.
 
+One policy everywhere: an argument of the wrong kind (a string or a float where a whole
+number belongs) raises ``TypeError``; a value of the right kind outside what is accepted
+raises ``ValueError``. Either message names the argument, says what is accepted and shows
+what was given. NumPy's integers count as integers; booleans do not, although Python
+counts them as such.
+
 Examples
 --------
 >>> as_matrix([[1, 2], [3, 4]]).dtype
@@ -16,23 +22,56 @@ import numpy as np
 import torch
 
 
-def positive_int(name: str, value: object) -> int:
-    """``value`` as an ``int`` if it is a whole number of at least 1, else a ValueError.
+def _integer_words(minimum: int, maximum: int | None, none_ok: bool) -> str:
+    if maximum is not None:
+        words = f"an integer from {minimum} to {maximum}"
+    else:
+        words = {0: "a non-negative integer", 1: "a positive integer"}.get(minimum, f"an integer >= {minimum}")
+    return f"None or {words}" if none_ok else words
 
-    Booleans are refused although Python counts them as integers.
+
+def integer(name: str, value: object, *, minimum: int = 1, maximum: int | None = None, none_ok: bool = False):
+    """``value`` as an ``int`` from ``minimum`` to ``maximum`` (``None`` too if ``none_ok``).
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a whole number (``2.0``, ``"3"`` and ``True`` are not).
+    ValueError
+        If it is one, outside the accepted range.
 
     Examples
     --------
-    >>> positive_int("epochs", 3)
-    3
+    >>> integer("seed", np.int64(7), minimum=0)
+    7
+    >>> integer("digits", 0, maximum=15)
+    Traceback (most recent call last):
+        ...
+    ValueError: digits must be an integer from 1 to 15; got 0.
+    >>> integer("epochs", 2.5)
+    Traceback (most recent call last):
+        ...
+    TypeError: epochs must be a positive integer; got 2.5.
+    """
+    if value is None and none_ok:
+        return None
+    words = _integer_words(minimum, maximum, none_ok)
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be {words}; got {value!r}.")
+    if value < minimum or (maximum is not None and value > maximum):
+        raise ValueError(f"{name} must be {words}; got {value!r}.")
+    return int(value)
+
+
+def positive_int(name: str, value: object) -> int:
+    """``value`` as an ``int`` of at least 1 (see :func:`integer`).
+
     >>> positive_int("epochs", 0)
     Traceback (most recent call last):
         ...
     ValueError: epochs must be a positive integer; got 0.
     """
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer; got {value!r}.")
-    return int(value)
+    return integer(name, value, minimum=1)
 
 
 def as_matrix(

@@ -29,6 +29,7 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.metrics import accuracy_score
 from sklearn.pipeline import Pipeline
 
+from dlml.checks import positive_int
 from dlml.data import Dataset
 
 COLUMNS = ["model", "seed", "test_accuracy", "fit_seconds", "predict_seconds", "n_parameters"]
@@ -168,8 +169,7 @@ def _check_models(models: Mapping[str, BaseEstimator]) -> None:
 
 
 def _check_n_jobs(n_jobs: int) -> None:
-    if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs < 1:
-        raise ValueError(f"n_jobs must be a positive integer; got {n_jobs!r}.")
+    positive_int("n_jobs", n_jobs)
 
 
 def _run(jobs: list[tuple], n_jobs: int) -> list[dict]:

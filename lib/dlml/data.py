@@ -29,6 +29,7 @@ import numpy as np
 from sklearn import datasets as skdatasets
 from sklearn.model_selection import train_test_split
 
+from dlml.checks import integer, positive_int
 from dlml.seeds import book_seed
 
 
@@ -203,10 +204,9 @@ def load(
     if name not in NAMES:
         raise ValueError(f"unknown data set {name!r}; accepted names: {NAMES}.")
     for label, value in (("n_train", n_train), ("n_test", n_test)):
-        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1):
-            raise ValueError(f"{label} must be a positive integer; got {value!r}.")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer; got {seed!r}.")
+        if value is not None:
+            positive_int(label, value)
+    integer("seed", seed, minimum=0)
     if name in _GENERATED:
         return _load_generated(name, n_train or 1000, n_test or 1000, seed, noise)
     if name in _BUNDLED:

@@ -13,6 +13,8 @@ import random
 import numpy as np
 import torch
 
+from dlml.checks import integer
+
 DEVICES = ("cpu", "cuda", "mps")
 ENV_VAR = "DLML_DEVICE"
 
@@ -91,8 +93,7 @@ def seed_everything(seed: int) -> None:
     >>> seed_everything(0); bool(torch.rand(1) == a)
     True
     """
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer; got {seed!r}.")
+    integer("seed", seed, minimum=0)
     random.seed(int(seed))
     np.random.seed(int(seed))
     torch.manual_seed(int(seed))

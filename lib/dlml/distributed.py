@@ -40,7 +40,7 @@ import torch.distributed as dist
 from torch import nn
 from torch.nn import functional as F
 
-from dlml.checks import positive_int
+from dlml.checks import integer, positive_int
 from dlml.data import NAMES, load
 from dlml.device import pick_device
 from dlml.models import MLP, CNN1d, count_parameters
@@ -81,8 +81,7 @@ class DistConfig:
             positive_int("width", self.width)
         for name in ("seed", "data_seed"):
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
-                raise ValueError(f"{name} must be a non-negative integer; got {value!r}.")
+            integer(name, value, minimum=0)
         if not (isinstance(self.lr, (int, float)) and np.isfinite(self.lr) and self.lr > 0):
             raise ValueError(f"lr must be a positive number; got {self.lr!r}.")
         if self.batch_size > self.n_train:

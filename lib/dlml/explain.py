@@ -41,7 +41,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", TqdmWarning)
     from captum.attr import IntegratedGradients, Saliency
 
-from dlml.checks import as_matrix
+from dlml.checks import as_matrix, integer
 
 
 def _as_module(model) -> nn.Module:
@@ -181,8 +181,7 @@ def integrated_gradients(
     >>> bool(np.abs(delta).max() < 1e-5)
     True
     """
-    if isinstance(n_steps, bool) or not isinstance(n_steps, int) or n_steps < 2:
-        raise ValueError(f"n_steps must be an integer >= 2; got {n_steps!r}.")
+    integer("n_steps", n_steps, minimum=2)
     X = _as_inputs(X)
     if baseline is None:
         base = np.zeros_like(X)
@@ -250,10 +249,7 @@ def randomised_copy(model, seed: int, n_layers: int | None = None) -> nn.Module:
         raise ValueError(f"{type(module).__name__} has no layer with reset_parameters() to randomise.")
     if n_layers is None:
         n_layers = len(layers)
-    if isinstance(n_layers, bool) or not isinstance(n_layers, (int, np.integer)) or not 1 <= n_layers <= len(layers):
-        raise ValueError(
-            f"n_layers must be None or an int from 1 to {len(layers)} (the weighted layers); got {n_layers!r}."
-        )
+    n_layers = integer(f"n_layers (at most the {len(layers)} weighted layers)", n_layers, maximum=len(layers))
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(int(seed))
         for layer in reversed(layers[-n_layers:]):  # from the output down, as in the cascade

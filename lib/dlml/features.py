@@ -31,7 +31,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from dlml.checks import as_matrix, positive_int
+from dlml.checks import as_matrix, integer, positive_int
 from dlml.seeds import book_seed
 
 # Each group of features, in the order signal_features returns them.
@@ -296,8 +296,7 @@ class RandomKernelFeatures(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         """
         n_kernels = positive_int("n_kernels", self.n_kernels)
         seed = self.random_state
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
-            raise ValueError(f"random_state must be None or a non-negative integer; got {seed!r}.")
+        integer("random_state", seed, minimum=0, none_ok=True)
         X = self._signals(X)
         n, length = X.shape
         rng = np.random.default_rng(seed)

@@ -22,6 +22,8 @@ import numpy as np
 from matplotlib.collections import PathCollection
 from matplotlib.colors import ListedColormap
 
+from dlml.checks import integer
+
 # Okabe & Ito (2008), reordered so that the first two colours contrast most.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 
@@ -194,8 +196,7 @@ def figure_data(fig, digits: int = 3) -> dict:
     """
     if not hasattr(fig, "axes") or not hasattr(fig, "savefig"):
         raise TypeError(f"fig must be a matplotlib Figure; got {type(fig).__name__}.")
-    if isinstance(digits, bool) or not isinstance(digits, (int, np.integer)) or not 1 <= digits <= 15:
-        raise ValueError(f"digits must be an integer from 1 to 15; got {digits!r}.")
+    integer("digits", digits, maximum=15)
     axes = []
     for ax in fig.axes:
         clock = {name for name, label in (("x", ax.get_xlabel()), ("y", ax.get_ylabel())) if CLOCK_LABEL.search(label)}

@@ -52,7 +52,9 @@ def book_seed(k: int) -> int:
     >>> book_seed(42) - SHIFT  # with no shift, 42: MNIST-1D's published split
     42
     """
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 0:
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
+        raise TypeError(f"a book seed is a whole number >= 0, such as 0 or 42; got {k!r}.")
+    if k < 0:
         raise ValueError(f"a book seed is a whole number >= 0, such as 0 or 42; got {k!r}.")
     return SHIFT + int(k)
 

@@ -26,6 +26,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from dlml.checks import integer, positive_int
 from dlml.device import pick_device
 from dlml.seeds import book_seed
 
@@ -58,8 +59,7 @@ class TrainConfig:
     def __post_init__(self) -> None:
         for name in ("epochs", "batch_size", "patience"):
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a positive integer; got {value!r}.")
+            positive_int(name, value)
         if self.optimiser not in OPTIMISERS:
             raise ValueError(f"optimiser must be one of {OPTIMISERS}; got {self.optimiser!r}.")
         if self.schedule not in SCHEDULES:
@@ -70,8 +70,7 @@ class TrainConfig:
             raise ValueError(f"lr must be a positive number; got {self.lr!r}.")
         if self.weight_decay < 0 or self.momentum < 0:
             raise ValueError("weight_decay and momentum must be >= 0.")
-        if self.n_threads is not None and self.n_threads < 1:
-            raise ValueError(f"n_threads must be None or >= 1; got {self.n_threads!r}.")
+        integer("n_threads", self.n_threads, none_ok=True)
 
 
 @dataclass

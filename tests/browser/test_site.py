@@ -39,6 +39,7 @@ TABLE_PAGE = "book/ch2-the-table-measured"  # the article's table, with the book
 VERDICT_PAGES = [p for p in NOTEBOOK_PAGES if ".decide(" in (ROOT / f"{p}.ipynb").read_text()]
 LAPTOP = (1280, 800)  # the narrowest desktop width at which no verdict may scroll sideways
 PREFACE_BUDGET = 1.5e6  # bytes, uncompressed: the home page of a reader on a slow connection
+MAX_ALT = 250  # characters of alt text; a figure's longer description follows it in a <details>
 PAGE_BUDGET = 2.5e6  # bytes, uncompressed: any other page
 SITE_BUDGET = 20e6  # bytes: the whole website, the PDF of the book included
 WEIGHTS = SCREENSHOTS.parent / "page-weights.tsv"  # written by the weight test, for people to read
@@ -126,6 +127,15 @@ def test_notebook_page_shows_its_figures(browser, site, page):
     assert all(alt.strip() for _, _, alt, _ in figures), f"{page}: a figure without alt text"
     unlinked = [src for src, _, _, href in figures if href != src]
     assert not unlinked, f"{page}: figures that do not open full size on a click: {unlinked}"
+    long_alt = [alt[:40] for _, _, alt, _ in figures if len(alt) > MAX_ALT]
+    assert not long_alt, f"{page}: alt texts over {MAX_ALT} characters, read by screen readers as one block: {long_alt}"
+    described = browser.execute_script(
+        "return Array.from(document.querySelectorAll('article details.figure-description p'), p => p.textContent)"
+    )
+    described = {" ".join(text.split()) for text in described}
+    descriptions = [c.metadata.get("mystnb", {}).get("image", {}).get("alt", "") for c in shown]
+    lost = [d[:40] for d in descriptions if len(d) > MAX_ALT and " ".join(d.split()) not in described]
+    assert not lost, f"{page}: long figure descriptions missing from the page: {lost}"
 
 
 @pytest.mark.parametrize("page", VERDICT_PAGES)
