@@ -177,3 +177,17 @@ def test_one_full_batch_sgd_step_is_the_hand_computed_gradient_step():
     err = (p - np.eye(3)[y]) / len(X)  # d(mean cross-entropy)/d(logits)
     assert np.allclose(layer.weight.detach().numpy(), W - lr * err.T @ X, atol=1e-6)
     assert np.allclose(layer.bias.detach().numpy(), b - lr * err.sum(axis=0), atol=1e-6)
+
+
+def test_the_epoch_loss_is_the_float32_running_total_of_the_batches():
+    # The loop keeps each batch's loss and sums once per epoch; the result must be exactly
+    # what adding size x loss to a float32 total after every step gives (the stored outputs
+    # were made that way).
+    from dlml.train import _epoch_loss
+
+    losses = np.random.default_rng(0).uniform(0, 3, size=13).astype(np.float32)
+    n, batch_size = 1237, 100
+    total = torch.zeros(())
+    for i, loss in enumerate(torch.from_numpy(losses)):
+        total += loss * min(batch_size, n - i * batch_size)
+    assert _epoch_loss(losses, n, batch_size) == total.item() / n

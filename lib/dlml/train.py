@@ -237,8 +237,7 @@ def fit(
 def _train_one_epoch(model, Xt, yt, optimiser, scheduler, loss_fn, batch_size, generator, history) -> None:
     model.train()
     perm = torch.randperm(len(Xt), generator=generator).to(Xt.device)
-    total_loss = torch.zeros((), device=Xt.device)
-    correct = torch.zeros((), device=Xt.device)
+    losses, predictions = [], []
     for i in range(0, len(Xt), batch_size):
         idx = perm[i : i + batch_size]
         xb, yb = Xt[idx], yt[idx]
@@ -249,9 +248,21 @@ def _train_one_epoch(model, Xt, yt, optimiser, scheduler, loss_fn, batch_size, g
         optimiser.step()
         if scheduler is not None:
             scheduler.step()
-        # Accumulate on the device: one .item() per epoch, not per batch.
-        total_loss += loss.detach() * len(idx)
+        # Kept on the device and summed once per epoch: a step adds no work beyond one argmax.
+        losses.append(loss.detach())
         if yb.dtype == torch.int64:
-            correct += (out.detach().argmax(1) == yb).sum()
-    history.train_loss.append(total_loss.item() / len(Xt))
-    history.train_acc.append(correct.item() / len(Xt) if yt.dtype == torch.int64 else float("nan"))
+            predictions.append(out.detach().argmax(1))
+    history.train_loss.append(_epoch_loss(torch.stack(losses).cpu().numpy(), len(Xt), batch_size))
+    if predictions:
+        history.train_acc.append((torch.cat(predictions) == yt[perm]).sum().item() / len(Xt))
+    else:
+        history.train_acc.append(float("nan"))
+
+
+def _epoch_loss(batch_losses: np.ndarray, n: int, batch_size: int) -> float:
+    """Mean loss per example over an epoch: each batch's mean loss times its size, summed in
+    batch order as a float32 running total (the sum a loop of float32 additions gives)."""
+    total = np.float32(0.0)
+    for i, loss in enumerate(batch_losses):
+        total = np.float32(total + np.float32(loss * np.float32(min(batch_size, n - i * batch_size))))
+    return float(total) / n
