@@ -361,3 +361,15 @@ def test_figures_are_compressed_only_where_they_look_the_same(tmp_path):
     Image.fromarray(np.random.default_rng(1).integers(0, 256, (64, 64, 3), dtype=np.uint8)).save(noise)
     unchanged = noise.read_bytes()
     assert not compress_figure(noise) and noise.read_bytes() == unchanged
+
+
+def test_wide_outputs_shrink_up_to_a_limit_and_then_wrap():
+    wide_outputs = _book_extension("wide_outputs")
+    fits, most = wide_outputs.FITS, wide_outputs.MAX_SHRUNK
+    assert wide_outputs.output_class("x" * fits + "\nshort") is None
+    assert wide_outputs.output_class("x" * (fits + 1)) == "fit-80"
+    assert wide_outputs.output_class("x" * most) == f"fit-{most}"
+    assert wide_outputs.output_class("x" * (most + 1)) == "wrap-output"
+    css = (ROOT / "book/_ext/static/outputs.css").read_text()
+    for width in range(80, most + 1, wide_outputs.STEP):  # one rule for every class the extension gives
+        assert f".fit-{width} pre" in css

@@ -164,6 +164,23 @@ def test_the_verdict_is_a_callout_that_fits_the_page(browser, site, page):
 
 
 @pytest.mark.parametrize("page", NOTEBOOK_PAGES)
+def test_no_output_line_scrolls_sideways_at_laptop_width(browser, site, page):
+    """Every printed output fits the column at 1280 px: shrunk or wrapped (wide_outputs.py)."""
+    base, _ = site
+    browser.set_window_size(*LAPTOP)
+    try:
+        open_page(browser, f"{base}/{page}.html")
+        wide = browser.execute_script(
+            "return Array.from(document.querySelectorAll('article .cell_output pre'))"
+            ".filter(p => p.scrollWidth > p.clientWidth + 1)"
+            ".map(p => [p.scrollWidth, p.clientWidth, p.textContent.trim().slice(0, 50)])"
+        )
+        assert not wide, f"{page}: outputs wider than the column at {LAPTOP[0]} px: {wide}"
+    finally:
+        browser.set_window_size(*DESKTOP)
+
+
+@pytest.mark.parametrize("page", NOTEBOOK_PAGES)
 def test_launch_and_download_buttons_point_at_this_notebook(browser, site, page):
     base, _ = site
     repo = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"].removeprefix("https://github.com/")
