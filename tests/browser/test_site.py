@@ -8,6 +8,7 @@ glossary term, and screenshots at desktop and phone widths are written to
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 import sys
@@ -60,6 +61,16 @@ class Ids(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         self.ids.update(v for k, v in attrs if k in ("id", "name") and v)
+
+
+@contextlib.contextmanager
+def window(browser, size: tuple[int, int]):
+    """Lay pages out at ``size`` (width, height) inside the block, at desktop size after it."""
+    browser.set_window_size(*size)
+    try:
+        yield
+    finally:
+        browser.set_window_size(*DESKTOP)
 
 
 @functools.cache
@@ -141,8 +152,7 @@ def test_notebook_page_shows_its_figures(browser, site, page):
 @pytest.mark.parametrize("page", VERDICT_PAGES)
 def test_the_verdict_is_a_callout_that_fits_the_page(browser, site, page):
     base, _ = site
-    browser.set_window_size(*LAPTOP)
-    try:
+    with window(browser, LAPTOP):
         open_page(browser, f"{base}/{page}.html")
         boxes = browser.execute_script(
             "return Array.from(document.querySelectorAll('.verdict-callout'),"
@@ -159,16 +169,13 @@ def test_the_verdict_is_a_callout_that_fits_the_page(browser, site, page):
             "return d !== null && !d.open"
         )
         assert hidden, f"{page}: the code that decides the verdict is not collapsed above it"
-    finally:
-        browser.set_window_size(*DESKTOP)
 
 
 @pytest.mark.parametrize("page", NOTEBOOK_PAGES)
 def test_no_output_line_scrolls_sideways_at_laptop_width(browser, site, page):
     """Every printed output fits the column at 1280 px: shrunk or wrapped (wide_outputs.py)."""
     base, _ = site
-    browser.set_window_size(*LAPTOP)
-    try:
+    with window(browser, LAPTOP):
         open_page(browser, f"{base}/{page}.html")
         wide = browser.execute_script(
             "return Array.from(document.querySelectorAll('article .cell_output pre'))"
@@ -176,8 +183,6 @@ def test_no_output_line_scrolls_sideways_at_laptop_width(browser, site, page):
             ".map(p => [p.scrollWidth, p.clientWidth, p.textContent.trim().slice(0, 50)])"
         )
         assert not wide, f"{page}: outputs wider than the column at {LAPTOP[0]} px: {wide}"
-    finally:
-        browser.set_window_size(*DESKTOP)
 
 
 @pytest.mark.parametrize("page", NOTEBOOK_PAGES)
@@ -304,8 +309,7 @@ def test_figures_and_tables_stay_legible_on_a_phone(browser, site, page):
     its columns, scrolling inside the column or laid out as cards."""
     base, _ = site
     text_px, min_text_px = _figure_text_px()
-    browser.set_window_size(*PHONE)
-    try:
+    with window(browser, PHONE):
         open_page(browser, f"{base}/{page}.html")
         overflow = browser.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 1, f"{page} scrolls sideways by {overflow} px on a phone"
@@ -330,16 +334,13 @@ def test_figures_and_tables_stay_legible_on_a_phone(browser, site, page):
             "               return !l || l.getClientRects().length === 0 || !l.textContent.trim(); }).length"
         )
         assert unlabelled == 0, f"{page}: {unlabelled} cells of a findings table do not show their column's name"
-    finally:
-        browser.set_window_size(*DESKTOP)
 
 
 @pytest.mark.parametrize("name, page", [("home", PAGES[0]), ("chapter", NOTEBOOK_PAGES[0]), ("table", TABLE_PAGE)])
 @pytest.mark.parametrize("width, height", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_screenshot(browser, site, name, page, width, height):
     base, _ = site
-    browser.set_window_size(width, height)
-    try:
+    with window(browser, (width, height)):
         open_page(browser, f"{base}/{page}.html")
         time.sleep(0.5)  # let the theme finish laying out the page
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -349,8 +350,6 @@ def test_screenshot(browser, site, name, page, width, height):
         assert inner == width, f"the page was laid out {inner} px wide, not {width}"
         overflow = browser.execute_script("return document.documentElement.scrollWidth") - inner
         assert overflow <= 1, f"{page} scrolls sideways by {overflow} px at {width} px"
-    finally:
-        browser.set_window_size(*DESKTOP)
 
 
 def test_a_phone_shows_the_book_title_and_a_desktop_one_search_box(browser, site):
@@ -360,17 +359,13 @@ def test_a_phone_shows_the_book_title_and_a_desktop_one_search_box(browser, site
         "return Array.from(document.querySelectorAll(arguments[0]))"
         ".filter(e => e.offsetParent !== null).map(e => e.textContent.trim())"
     )
-    try:
-        browser.set_window_size(*PHONE)
+    with window(browser, PHONE):
         open_page(browser, f"{base}/{NOTEBOOK_PAGES[0]}.html")
         assert browser.execute_script(visible, ".book-title-narrow") == [title], "no book title in the phone header"
-        browser.set_window_size(*DESKTOP)
-        open_page(browser, f"{base}/{NOTEBOOK_PAGES[0]}.html")
-        assert browser.execute_script(visible, ".book-title-narrow") == [], "the header repeats the sidebar's title"
-        searches = browser.execute_script(visible, ".search-button-field")
-        assert len(searches) == 1, f"{len(searches)} search boxes on a desktop"
-    finally:
-        browser.set_window_size(*DESKTOP)
+    open_page(browser, f"{base}/{NOTEBOOK_PAGES[0]}.html")
+    assert browser.execute_script(visible, ".book-title-narrow") == [], "the header repeats the sidebar's title"
+    searches = browser.execute_script(visible, ".search-button-field")
+    assert len(searches) == 1, f"{len(searches)} search boxes on a desktop"
 
 
 def test_figures_stay_readable_in_dark_mode(browser, site):
