@@ -295,6 +295,20 @@ def test_search_finds_a_glossary_term(browser, site):
     assert any("glossary" in link for link in links), f"no glossary hit among {links}"
 
 
+@pytest.mark.parametrize("term", ["overfitting", GLOSSARY_TERM])
+def test_search_snippets_quote_prose(browser, site, term):
+    """Each hit quotes the page's prose (search-snippets.js), not the header's download menu
+    (".ipynb .pdf"), the printed table of contents or code; "overfitting" quoted "....pdf"."""
+    base, _ = site
+    open_page(browser, f"{base}/search.html?q={term}")
+    snippets = WebDriverWait(browser, 30).until(
+        lambda d: [p.text for p in d.find_elements(By.CSS_SELECTOR, "#search-results p.context")][:4] or None
+    )
+    furniture = (".ipynb", ".pdf", "Contents", "import ", "glue(")
+    not_prose = [s[:60] for s in snippets if any(f in s for f in furniture)]
+    assert not not_prose, f"search snippets for {term!r} that quote page furniture or code: {not_prose}"
+
+
 def _figure_text_px():
     sys.path.insert(0, str(ROOT / "book" / "_ext"))
     from full_size_figures import FONT_PT, MIN_TEXT_PX, SAVEFIG_DPI
