@@ -11,13 +11,12 @@
 
 from __future__ import annotations
 
-import re
 import sys
 import tomllib
 from html.parser import HTMLParser
 from pathlib import Path
 
-import yaml
+from book_toc import toc_pages
 
 from dlml.verdict import OUTCOMES as VERDICT_OUTCOMES
 
@@ -65,18 +64,12 @@ class PageScan(HTMLParser):
             self._paste_text += data
 
 
-def toc_pages() -> list[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    text = yaml.safe_dump(toc)
-    return [toc["root"], *re.findall(r"file: (\S+)", text)]
-
-
 def main() -> int:
     problems = []
     version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
     if not (SITE / "404.html").exists():
         problems.append("the site has no 404.html at its root")
-    for page in dict.fromkeys(toc_pages()):
+    for page in toc_pages():
         html = SITE / f"{page}.html"
         if not html.exists():
             problems.append(f"{page}: not built")

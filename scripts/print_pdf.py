@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import base64
 import io
-import re
 import struct
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import yaml
+from book_toc import toc_pages
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, ByteStringObject, DictionaryObject, NameObject, NumberObject
 from site_browser import ROOT, SITE, chromium, serve
@@ -45,12 +44,6 @@ PRINT = {  # Chrome DevTools Protocol, Page.printToPDF: A4, 15 mm margins, page 
     '<span class="title"></span> · <span class="pageNumber"></span></div>',
 }
 FONTS_LOADED = "const done = arguments[0]; document.fonts.ready.then(() => done(true));"
-
-
-def toc_pages() -> list[str]:
-    """Every page of _toc.yml, root first, as document names."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    return list(dict.fromkeys([toc["root"], *re.findall(r"file: (\S+)", yaml.safe_dump(toc))]))
 
 
 def print_page(driver, url: str) -> tuple[str, bytes]:

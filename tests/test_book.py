@@ -15,25 +15,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import sync_environment  # noqa: E402
+from book_toc import toc_pages  # noqa: E402
 
 from tests.notebook_levels import METHOD_PAGES, glued, notebook_key  # noqa: E402
 
 NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
 CLAIM_PAGES = [p for p in NOTEBOOKS if notebook_key(p) not in METHOD_PAGES]
-
-
-def toc_files():
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-
-    def walk(entries):
-        for entry in entries:
-            if "file" in entry:
-                yield entry["file"]
-            yield from walk(entry.get("sections", []))
-
-    yield toc["root"]
-    for part in toc["parts"]:
-        yield from walk(part["chapters"])
 
 
 def test_toc_has_the_four_chapters_of_the_design_numbered_under_their_own_part_names():
@@ -54,7 +41,7 @@ def test_toc_has_the_four_chapters_of_the_design_numbered_under_their_own_part_n
 
 
 def test_every_toc_entry_exists_and_every_notebook_is_in_the_toc():
-    files = list(toc_files())
+    files = list(toc_pages())
     for f in files:
         assert (ROOT / f"{f}.md").exists() or (ROOT / f"{f}.ipynb").exists(), f"_toc.yml names a missing page: {f}"
     listed = {f for f in files if f.startswith("notebooks/")}
@@ -75,7 +62,9 @@ def test_environment_yml_and_lock_do_not_drift_apart():
 def test_lock_pins_everything_exactly_and_torch_to_the_local_cpu_build():
     pins = sync_environment.pins_of_lock()
     assert all(re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[\w.]+", p) for p in pins), [p for p in pins if "==" not in p]
-    assert "torch==2.13.0" in pins
+    from importlib.metadata import version
+
+    assert f"torch=={version('torch').split('+')[0]}" in pins  # the installed build, without its +cpu tag
 
 
 def test_readme_test_command_is_what_ci_runs():
@@ -186,7 +175,7 @@ def test_notebook_has_a_verdict_an_exercise_and_alt_text(path):
 
 def glue_references():
     """Every {glue...}`...` role in the book's pages, with the notebook it must come from."""
-    pages = [ROOT / f"{f}.md" for f in toc_files() if (ROOT / f"{f}.md").exists()]
+    pages = [ROOT / f"{f}.md" for f in toc_pages() if (ROOT / f"{f}.md").exists()]
     for page in pages + NOTEBOOKS:
         if page.suffix == ".ipynb":
             text = "\n".join(c.source for c in nbformat.read(page, as_version=4).cells if c.cell_type == "markdown")

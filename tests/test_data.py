@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from dlml import data
+from dlml import data, negation
 from dlml.data import load
 
 SMALL = {
@@ -131,8 +131,8 @@ def test_text_sets_are_padded_token_ids_with_one_negator_and_one_polarity_word(n
     assert np.array_equal(ids, ds.X_train) and ids.min() >= 0 and ids.max() < len(ds.meta["vocabulary"])
     assert (np.diff((ids == 0).astype(int), axis=1) >= 0).all(), "padding (0) only after the last word"
     vocab = ds.meta["vocabulary"]
-    negators = np.isin(ids, [vocab.index(w) for w in data.NEGATORS])
-    polar = np.isin(ids, [vocab.index(w) for w in data.POSITIVE + data.NEGATIVE])
+    negators = np.isin(ids, [vocab.index(w) for w in negation.NEGATORS])
+    polar = np.isin(ids, [vocab.index(w) for w in negation.POSITIVE + negation.NEGATIVE])
     assert (negators.sum(1) == 1).all() and (polar.sum(1) == 1).all()
     assert set(np.abs(negators.argmax(1) - polar.argmax(1))) == distances
     assert 0.4 < ds.y_train.mean() < 0.6 and ds.class_names == ("negative", "positive")
@@ -142,23 +142,23 @@ def test_text_sets_are_padded_token_ids_with_one_negator_and_one_polarity_word(n
 @pytest.mark.parametrize("name", ["negation", "negation_long"])
 def test_text_labels_follow_the_rule_and_depend_on_word_order(name):
     ds = load(name, n_train=300, n_test=50, seed=3)
-    sentences = data.tokens_to_text(ds.X_train, ds.meta["vocabulary"])
-    assert [data.negation_label(s.split()) for s in sentences] == ds.y_train.tolist()
+    sentences = negation.tokens_to_text(ds.X_train, ds.meta["vocabulary"])
+    assert [negation.label(s.split()) for s in sentences] == ds.y_train.tolist()
     # The same words in reverse order: the negator changes sides, so every label flips.
-    assert [data.negation_label(s.split()[::-1]) for s in sentences] == (1 - ds.y_train).tolist()
+    assert [negation.label(s.split()[::-1]) for s in sentences] == (1 - ds.y_train).tolist()
 
 
 def test_negation_label_on_examples():
-    assert data.negation_label("the film was not good".split()) == 0
-    assert data.negation_label("never was the film so bad".split()) == 1
-    assert data.negation_label("a good film and not long".split()) == 1  # the negator scopes over what follows
+    assert negation.label("the film was not good".split()) == 0
+    assert negation.label("never was the film so bad".split()) == 1
+    assert negation.label("a good film and not long".split()) == 1  # the negator scopes over what follows
 
 
 def test_tokens_to_text_drops_padding_and_feeds_a_bag_of_words():
     from sklearn.feature_extraction.text import CountVectorizer
 
     vocab = ("<pad>", "not", "good", "a")
-    texts = data.tokens_to_text(np.array([[3, 1, 2, 0], [2, 1, 0, 0]], dtype=np.float32), vocab)
+    texts = negation.tokens_to_text(np.array([[3, 1, 2, 0], [2, 1, 0, 0]], dtype=np.float32), vocab)
     assert texts == ["a not good", "good not"]
     bag = CountVectorizer(token_pattern=r"\S+").fit(texts)
     assert sorted(bag.vocabulary_) == ["a", "good", "not"]
@@ -175,13 +175,13 @@ def test_tokens_to_text_drops_padding_and_feeds_a_bag_of_words():
 )
 def test_tokens_to_text_explains_bad_ids(X, message):
     with pytest.raises(ValueError, match=message):
-        data.tokens_to_text(X, ("<pad>", "not", "good", "a"))
+        negation.tokens_to_text(X, ("<pad>", "not", "good", "a"))
 
 
 @pytest.mark.parametrize("words", ["the film was good".split(), "not good but never bad".split()])
 def test_negation_label_needs_one_negator_and_one_polarity_word(words):
     with pytest.raises(ValueError, match="a sentence needs exactly one polarity word and one negator"):
-        data.negation_label(words)
+        negation.label(words)
 
 
 def test_bad_text_set_names_and_sizes_are_explained():

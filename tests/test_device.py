@@ -2,7 +2,7 @@ import pytest
 import torch
 
 from dlml import device
-from dlml.device import pick_device, seed_everything
+from dlml.device import pick_device, torch_threads
 
 
 @pytest.fixture
@@ -69,17 +69,10 @@ def test_empty_environment_variable_means_automatic(machine, monkeypatch):
     assert pick_device() == torch.device("mps")
 
 
-def test_seed_everything_makes_torch_and_numpy_repeat():
-    import numpy as np
-
-    seed_everything(3)
-    first = torch.rand(3), np.random.rand(3)
-    seed_everything(3)
-    second = torch.rand(3), np.random.rand(3)
-    assert torch.equal(first[0], second[0]) and (first[1] == second[1]).all()
-
-
-@pytest.mark.parametrize("bad, error", [(-1, ValueError), (1.5, TypeError), ("0", TypeError), (True, TypeError)])
-def test_seed_must_be_a_non_negative_integer(bad, error):
-    with pytest.raises(error, match="seed must be a non-negative integer"):
-        seed_everything(bad)
+def test_torch_threads_sets_the_count_for_the_block_and_restores_it():
+    before = torch.get_num_threads()
+    with torch_threads(1):
+        assert torch.get_num_threads() == 1
+    assert torch.get_num_threads() == before
+    with torch_threads(None):
+        assert torch.get_num_threads() == before

@@ -1,14 +1,27 @@
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
 import torch
 
+from dlml.data import load
 from dlml.distributed import DistConfig, command, launch, local_batch_size, main, parse_args, train
+from dlml.models import MLP
+from dlml.train import TrainConfig, fit
 
 # A problem small enough that two processes start, train and finish in a few seconds.
 TINY = DistConfig(
-    data="moons", n_train=256, n_test=128, data_seed=0, model="mlp", width=16, epochs=4, batch_size=64, lr=0.05
+    data="moons",
+    n_train=256,
+    n_test=128,
+    data_seed=0,
+    module="mlp",
+    module_params={"hidden": [16, 16]},
+    epochs=4,
+    batch_size=64,
+    lr=0.05,
+    progress=False,
 )
 
 
@@ -20,7 +33,9 @@ def test_one_process_learns_and_repeats_itself():
     assert a.train_loss == b.train_loss
     assert all(torch.equal(p, q) for p, q in zip(a.model.state_dict().values(), b.model.state_dict().values()))
     assert a.n_parameters == 2 * 16 + 16 + 16 * 16 + 16 + 16 * 2 + 2
-    assert "model" not in a.to_dict() and json.loads(json.dumps(a.to_dict()))["config"]["width"] == 16
+    assert "model" not in a.to_dict() and json.loads(json.dumps(a.to_dict()))["config"]["module_params"] == {
+        "hidden": [16, 16]
+    }
 
 
 def test_two_processes_compute_what_one_process_computes(tmp_path):
@@ -52,10 +67,11 @@ def test_without_torchrun_the_script_trains_in_one_process(tmp_path, monkeypatch
         "64",
         "--data-seed",
         "0",
-        "--model",
+        "--module",
         "mlp",
-        "--width",
-        "8",
+        "--module-params",
+        '{"hidden": [8, 8]}',
+        "--no-progress",
         "--epochs",
         "2",
         "--batch-size",
@@ -67,9 +83,8 @@ def test_without_torchrun_the_script_trains_in_one_process(tmp_path, monkeypatch
     result = json.loads(out.read_text())
     assert result["world_size"] == 1 and len(result["train_loss"]) == 2
     # the command line runs exactly the in-process training of the same configuration
-    same = train(
-        DistConfig(data="moons", n_train=128, n_test=64, data_seed=0, model="mlp", width=8, epochs=2, batch_size=32)
-    )
+    mlp = {"module": "mlp", "module_params": {"hidden": [8, 8]}}
+    same = train(DistConfig(data="moons", n_train=128, n_test=64, data_seed=0, **mlp, epochs=2, batch_size=32))
     assert result["train_loss"] == same.train_loss and result["test_accuracy"] == same.test_accuracy
 
 
@@ -86,17 +101,17 @@ def test_command_line_round_trip():
     ]
     config, out, save = parse_args(argv[7:])
     assert config == TINY and str(out) == "r.json" and save is None
-    assert "--width" not in command(DistConfig(), python="python")  # None means the model's default
+    assert command(DistConfig(), python="python")[7:] == ["--out", "result.json"]  # the defaults need no option
 
 
 @pytest.mark.parametrize(
     "changes, message",
     [
         ({"data": "imagenet"}, "data must be one of"),
-        ({"model": "resnet"}, r"model must be one of \('mlp', 'cnn1d'\); got 'resnet'"),
+        ({"module": "resnet"}, r"module must be one of \('mlp', 'cnn1d', 'cnn2d', 'textcnn', 'gru'\); got 'resnet'"),
         ({"optimiser": "lbfgs"}, "optimiser must be one of"),
         ({"epochs": 0}, "epochs must be a positive integer; got 0"),
-        ({"width": -3}, "width must be a positive integer"),
+        ({"early_stopping": True}, "early_stopping needs a validation set"),
         ({"seed": -1}, "seed must be a non-negative integer"),
         ({"lr": float("nan")}, "lr must be a positive number"),
         ({"n_train": 50, "batch_size": 64}, r"batch_size \(64\) must not exceed n_train \(50\)"),
@@ -116,7 +131,9 @@ def test_a_setting_of_the_wrong_kind_is_a_type_error():
     "argv, message",
     [
         (["--epochs", "0"], "epochs must be a positive integer; got 0"),
-        (["--model", "resnet"], "model must be one of"),
+        (["--module", "resnet"], "module must be one of"),
+        (["--module-params", "[48]"], "module_params must be a dict or None; got [48]"),
+        (["--module-params", "{channels: 48}"], "argument --module-params: invalid loads value"),
         (["--lr", "fast"], "argument --lr: invalid float value: 'fast'"),
     ],
 )
@@ -132,3 +149,20 @@ def test_a_global_batch_must_split_evenly():
         local_batch_size(100, 3)
     with pytest.raises(ValueError, match="nproc must be a positive integer; got 0"):
         command(TINY, nproc=0)
+
+
+def test_one_process_is_the_books_training_loop():
+    """distributed.train is dlml.train.fit on the data set and network its config names."""
+    result = train(TINY)
+    ds = load(TINY.data, n_train=TINY.n_train, n_test=TINY.n_test, seed=TINY.data_seed)
+    torch.manual_seed(TINY.seed)
+    model = MLP(2, (16, 16), 2)
+    history = fit(model, ds.X_train, ds.y_train, TrainConfig(epochs=4, batch_size=64, lr=0.05, progress=False))
+    assert result.train_loss == history.train_loss
+    assert all(torch.equal(p, q) for p, q in zip(result.model.state_dict().values(), model.state_dict().values()))
+
+
+def test_two_processes_need_every_batch_to_split_evenly():
+    # 251 examples in batches of 64: the last batch has 59, which two ranks cannot share
+    with pytest.raises(RuntimeError, match=r"batch_size \(59\) must be a multiple of the world size \(2\)"):
+        launch(replace(TINY, n_train=251), nproc=2, timeout=120)

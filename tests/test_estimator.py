@@ -1,5 +1,8 @@
+import os
+
 import numpy as np
 import pytest
+import torch
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import cross_val_score
 from sklearn.pipeline import make_pipeline
@@ -60,8 +63,8 @@ def test_early_stopping_holds_out_a_validation_split(wine):
 
 
 def test_same_seed_same_predictions(wine):
-    a = NeuralNetClassifier(seed=3, **FAST).fit(wine.X_train, wine.y_train).predict_proba(wine.X_test)
-    b = NeuralNetClassifier(seed=3, **FAST).fit(wine.X_train, wine.y_train).predict_proba(wine.X_test)
+    a = NeuralNetClassifier(random_state=3, **FAST).fit(wine.X_train, wine.y_train).predict_proba(wine.X_test)
+    b = NeuralNetClassifier(random_state=3, **FAST).fit(wine.X_train, wine.y_train).predict_proba(wine.X_test)
     assert np.array_equal(a, b)
 
 
@@ -137,5 +140,35 @@ def test_text_modules_learn_the_short_negation_rule(module):
 
 def test_text_modules_need_a_vocabulary_size():
     ds = load("negation", n_train=50, n_test=10, seed=0)
-    with pytest.raises(TypeError, match="vocab_size"):
+    with pytest.raises(TypeError, match="gru needs vocab_size, the number of token ids"):
         NeuralNetClassifier("gru", **FAST).fit(ds.X_train, ds.y_train)
+
+
+def test_fitting_leaves_torchs_global_generator_alone(wine):
+    torch.manual_seed(11)
+    expected = torch.rand(3)
+    torch.manual_seed(11)
+    NeuralNetClassifier(random_state=3, **FAST).fit(wine.X_train, wine.y_train)
+    assert torch.equal(torch.rand(3), expected)
+
+
+def test_momentum_reaches_the_optimiser(wine):
+    # Plain SGD and SGD with momentum take different steps from the same start.
+    plain, heavy = (
+        NeuralNetClassifier(optimiser="sgd", momentum=m, random_state=0, **FAST).fit(wine.X_train / 1000, wine.y_train)
+        for m in (0.0, 0.9)
+    )
+    assert plain.history_.train_loss[-1] != heavy.history_.train_loss[-1]
+
+
+@pytest.mark.parametrize(("n_jobs", "threads"), [(1, 1), (2, 2), (-1, os.cpu_count()), (None, None)])
+def test_n_jobs_is_the_thread_count(n_jobs, threads):
+    assert NeuralNetClassifier(n_jobs=n_jobs)._config().n_threads == threads
+
+
+@pytest.mark.parametrize(
+    ("n_jobs", "error"), [(0, ValueError), (-2, ValueError), (1.5, TypeError), ("2", TypeError), (True, TypeError)]
+)
+def test_bad_n_jobs_is_explained(wine, n_jobs, error):
+    with pytest.raises(error, match=r"n_jobs must be a positive integer, -1 \(one thread per core\) or None"):
+        NeuralNetClassifier(n_jobs=n_jobs, **FAST).fit(wine.X_train, wine.y_train)

@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from dlml.models import MLP, CNN1d, CNN2d, GRUClassifier, TextCNN, count_parameters
+from dlml.models import MLP, CNN1d, CNN2d, GRUClassifier, TextCNN, build, count_parameters
 
 
 def test_mlp_shapes_and_parameter_count():
@@ -80,14 +80,14 @@ def test_new_models_explain_bad_inputs(model, x, message):
     "build, message",
     [
         (lambda: CNN2d(3, 10), "images of side 3 are too small for 2 pooling blocks"),
-        (lambda: CNN2d(8, 10, channels=(16, 0)), "each channel count must be a positive integer; got 0"),
+        (lambda: CNN2d(8, 10, block_channels=(16, 0)), "each block.s channel count must be a positive integer; got 0"),
         (lambda: TextCNN(0, 10), "vocab_size must be a positive integer; got 0"),
         (
             lambda: TextCNN(10, 4, kernel_sizes=(3, 5)),
             r"kernel_sizes must be non-empty and at most length = 4; got \(3, 5\)",
         ),
         (lambda: TextCNN(10, 4, kernel_sizes=()), "kernel_sizes must be non-empty"),
-        (lambda: GRUClassifier(10, 4, hidden=0), "hidden must be a positive integer; got 0"),
+        (lambda: GRUClassifier(10, 4, state_size=0), "state_size must be a positive integer; got 0"),
     ],
 )
 def test_new_models_explain_bad_arguments(build, message):
@@ -121,3 +121,22 @@ def test_wrong_input_width_is_a_clear_error(model, x, message):
 def test_bad_constructor_arguments_are_explained(build, message):
     with pytest.raises(ValueError, match=message):
         build()
+
+
+@pytest.mark.parametrize(
+    ("name", "n_features", "params", "kind"),
+    [("mlp", 40, {"hidden": (8,)}, MLP), ("cnn1d", 40, {}, CNN1d), ("cnn2d", 64, {}, CNN2d),
+     ("textcnn", 12, {"vocab_size": 20}, TextCNN), ("gru", 12, {"vocab_size": 20}, GRUClassifier)],
+)  # fmt: skip
+def test_build_makes_each_architecture_for_a_data_sets_width(name, n_features, params, kind):
+    model = build(name, n_features, 3, **params)
+    assert isinstance(model, kind) and model.n_inputs == n_features
+    x = torch.ones(2, n_features)
+    assert model(x).shape == (2, 3)
+
+
+def test_build_explains_an_unknown_name_and_a_missing_vocabulary():
+    with pytest.raises(ValueError, match=r"unknown architecture 'rnn'; choose one of \('mlp', 'cnn1d'"):
+        build("rnn", 10, 2)
+    with pytest.raises(TypeError, match="textcnn needs vocab_size"):
+        build("textcnn", 10, 2)

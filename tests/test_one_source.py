@@ -41,7 +41,7 @@ import nbformat
 import pytest
 
 from tests.notebook_levels import glued, notebook_key, parse_value
-from tests.test_book import NOTEBOOKS, ROOT, toc_files
+from tests.test_book import NOTEBOOKS, ROOT, toc_pages
 
 REGISTRY_FILE = ROOT / "tests" / "quantities.toml"
 ROLE = re.compile(r"\{glue(?::\w+)?\}`([^`]+)`")
@@ -115,7 +115,7 @@ def page_text(page: Path) -> str:
 
 
 def book_pages() -> list[Path]:
-    return [ROOT / f"{f}.md" for f in toc_files() if (ROOT / f"{f}.md").exists()]
+    return [ROOT / f"{f}.md" for f in toc_pages() if (ROOT / f"{f}.md").exists()]
 
 
 @functools.cache

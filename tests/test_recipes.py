@@ -32,7 +32,7 @@ def test_build_passes_each_setting_to_the_model():
     mlp = recipes.build("MLP", {"hidden": [64, 32], "dropout": 0.1, "lr": 0.01, "weight_decay": 0.0})[-1]
     assert mlp.module_params == {"hidden": (64, 32), "dropout": 0.1} and mlp.lr == 0.01
     cnn = recipes.tuned("CNN", seed=5)
-    assert cnn.seed == 5 and cnn.lr == recipes.SELECTED["CNN"]["lr"] and cnn.module_params == {"channels": 48}
+    assert cnn.random_state == 5 and cnn.lr == recipes.SELECTED["CNN"]["lr"] and cnn.module_params == {"channels": 48}
 
 
 def test_build_explains_an_unknown_family_and_wrong_settings():
@@ -44,7 +44,7 @@ def test_build_explains_an_unknown_family_and_wrong_settings():
 
 def test_mnist1d_cnn_takes_overrides_and_leaves_the_recipe_alone():
     cnn = recipes.mnist1d_cnn(seed=3, epochs=2)
-    assert cnn.epochs == 2 and cnn.seed == 3 and recipes.MNIST1D_CNN["epochs"] != 2
+    assert cnn.epochs == 2 and cnn.random_state == 3 and recipes.MNIST1D_CNN["epochs"] != 2
 
 
 def test_validation_split_is_stratified_and_keeps_the_test_split_out():
@@ -103,7 +103,7 @@ def test_a_search_runs_end_to_end_on_validation_data():
 
 def test_tuned_line_up_gives_unfitted_copies_in_the_order_asked():
     line_up = recipes.tuned_line_up(["k-nearest neighbours", "CNN"], seed=4)
-    assert list(line_up) == ["k-nearest neighbours", "CNN"] and line_up["CNN"].seed == 4
+    assert list(line_up) == ["k-nearest neighbours", "CNN"] and line_up["CNN"].random_state == 4
     assert (
         clone(line_up["k-nearest neighbours"])[-1].n_neighbors
         == recipes.SELECTED["k-nearest neighbours"]["n_neighbors"]

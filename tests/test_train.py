@@ -1,10 +1,13 @@
+import time
+
 import numpy as np
 import pytest
 import torch
 
 from dlml.data import load
+from dlml.device import torch_threads
 from dlml.models import MLP
-from dlml.train import History, TrainConfig, fit, torch_threads
+from dlml.train import History, TrainConfig, epochs_for_steps, fit
 
 
 @pytest.fixture(scope="module")
@@ -28,8 +31,26 @@ def test_a_hidden_layer_learns_xor_and_history_is_complete(xor):
     assert history.train_loss[-1] < history.train_loss[0]
     assert history.val_acc[-1] > 0.9
     frame = history.to_frame()
-    assert list(frame.columns) == ["train_loss", "train_acc", "val_loss", "val_acc"]
+    timings = ["epoch_seconds", "epoch_cpu_seconds"]
+    assert list(frame.columns) == ["train_loss", "train_acc", "val_loss", "val_acc", *timings]
     assert frame.index[0] == 1
+
+
+def test_each_epoch_is_timed_within_the_whole_fit(xor):
+    start = time.perf_counter()
+    _, history = trained(xor)
+    elapsed = time.perf_counter() - start
+    assert len(history.epoch_seconds) == len(history.epoch_cpu_seconds) == 60
+    assert min(history.epoch_seconds) > 0 and sum(history.epoch_seconds) < elapsed
+
+
+def test_training_leaves_torchs_global_generator_alone(xor):
+    model = MLP(2, (4,), 2)
+    torch.manual_seed(5)
+    expected = torch.rand(3)
+    torch.manual_seed(5)
+    fit(model, xor.X_train, xor.y_train, QUICK)
+    assert torch.equal(torch.rand(3), expected)
 
 
 def test_training_is_repeatable(xor):
@@ -191,3 +212,23 @@ def test_the_epoch_loss_is_the_float32_running_total_of_the_batches():
     for i, loss in enumerate(torch.from_numpy(losses)):
         total += loss * min(batch_size, n - i * batch_size)
     assert _epoch_loss(losses, n, batch_size) == total.item() / n
+
+
+@pytest.mark.parametrize(
+    ("args", "error", "message"),
+    [
+        ((0, 100, 10), ValueError, "steps must be a positive integer; got 0"),
+        ((10, 100, 0), ValueError, "batch_size must be a positive integer; got 0"),
+        ((10, 2.5, 10), TypeError, "n must be a positive integer; got 2.5"),
+    ],
+)
+def test_epochs_for_steps_explains_bad_arguments(args, error, message):
+    with pytest.raises(error, match=message):
+        epochs_for_steps(*args)
+
+
+def test_epochs_for_steps_makes_at_least_the_steps_asked_for():
+    for n in (1, 99, 100, 101, 250, 4000):
+        epochs = epochs_for_steps(200, n, 100)
+        steps_per_epoch = -(-n // 100)
+        assert epochs * steps_per_epoch >= 200 > (epochs - 1) * steps_per_epoch

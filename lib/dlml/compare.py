@@ -20,7 +20,6 @@ Examples
 from __future__ import annotations
 
 import time
-import warnings
 from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
@@ -31,6 +30,7 @@ from sklearn.pipeline import Pipeline
 
 from dlml.checks import positive_int
 from dlml.data import Dataset
+from dlml.parallel import parallel_starmap
 
 COLUMNS = ["model", "seed", "test_accuracy", "fit_seconds", "predict_seconds", "n_parameters"]
 
@@ -82,7 +82,7 @@ def n_parameters(estimator: BaseEstimator) -> int:
 
 
 def with_seed(estimator: BaseEstimator, seed: int) -> BaseEstimator:
-    """An unfitted copy of ``estimator`` with every ``random_state`` and ``seed`` set to ``seed``.
+    """An unfitted copy of ``estimator`` with every ``random_state`` set to ``seed``.
 
     Examples
     --------
@@ -91,7 +91,7 @@ def with_seed(estimator: BaseEstimator, seed: int) -> BaseEstimator:
     3
     """
     model = clone(estimator)
-    keys = [k for k in model.get_params() if k == "seed" or k.split("__")[-1] in ("random_state", "seed")]
+    keys = [k for k in model.get_params() if k.split("__")[-1] == "random_state"]
     return model.set_params(**{k: seed for k in keys})
 
 
@@ -174,14 +174,7 @@ def _check_n_jobs(n_jobs: int) -> None:
 
 def _run(jobs: list[tuple], n_jobs: int) -> list[dict]:
     """``_fit_and_measure`` on every job, in one pass over ``n_jobs`` processes; rows in job order."""
-    if n_jobs == 1:
-        return [_fit_and_measure(*job) for job in jobs]
-    from joblib import Parallel, delayed
-
-    with warnings.catch_warnings():
-        # loky restarts a worker whose memory grew and says so; the results are unaffected
-        warnings.filterwarnings("ignore", message="A worker stopped while some jobs were given")
-        return Parallel(n_jobs=n_jobs)(delayed(_fit_and_measure)(*job) for job in jobs)
+    return parallel_starmap(_fit_and_measure, jobs, n_jobs=n_jobs)
 
 
 def learning_curve(

@@ -1,7 +1,7 @@
 """Every data set the book uses, made or loaded offline.
 
 Generated sets (``xor``, ``moons``, ``spirals``, ``mnist1d``, and the synthetic text
-sets ``negation`` and ``negation_long``) are identical for a given seed. Real sets
+sets ``negation`` and ``negation_long`` of :mod:`dlml.negation`) are identical for a given seed. Real sets
 (``digits``, ``breast_cancer``, ``wine``) ship inside scikit-learn and are split into
 train and test parts with a stratified, seeded split. Nothing is downloaded.
 
@@ -11,8 +11,8 @@ Examples
 >>> ds.X_train.shape, ds.X_test.shape
 ((200, 2), (100, 2))
 >>> text = load("negation", n_train=5, n_test=5, seed=0)
->>> len(tokens_to_text(text.X_train, text.meta["vocabulary"]))
-5
+>>> text.X_train.shape  # token ids; dlml.negation turns them back into words
+(5, 12)
 """
 
 from __future__ import annotations
@@ -23,12 +23,14 @@ import os
 import pickle
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
 from sklearn import datasets as skdatasets
 from sklearn.model_selection import train_test_split
 
+from dlml import negation
 from dlml.checks import integer, positive_int
 from dlml.seeds import book_seed
 
@@ -113,47 +115,6 @@ _BUNDLED: dict[str, Callable] = {
 
 MNIST1D_LENGTH = 40
 
-# Synthetic sentiment sentences (see _load_text): each has one polarity word and one
-# negator; a negator *before* the polarity word flips it. The variants differ only in how
-# many words apart the two are: (shortest, longest) distance, and the padded length.
-NEGATORS = ("not", "never")
-POSITIVE = ("good", "great", "fine", "superb", "lovely", "brilliant", "pleasant", "excellent")
-NEGATIVE = ("bad", "awful", "poor", "dull", "boring", "terrible", "weak", "clumsy")
-FILLERS = (
-    "the",
-    "a",
-    "this",
-    "that",
-    "it",
-    "film",
-    "movie",
-    "plot",
-    "story",
-    "acting",
-    "cast",
-    "music",
-    "ending",
-    "script",
-    "scene",
-    "was",
-    "is",
-    "seemed",
-    "felt",
-    "really",
-    "quite",
-    "very",
-    "so",
-    "and",
-    "i",
-    "we",
-    "found",
-    "thought",
-    "of",
-    "with",
-    "overall",
-    "today",
-)
-VOCABULARY = ("<pad>", *NEGATORS, *POSITIVE, *NEGATIVE, *FILLERS)  # id 0 pads
 _TEXT: dict[str, tuple[tuple[int, int], int]] = {
     "negation": ((1, 1), 12),
     "negation_long": ((3, 8), 20),
@@ -267,49 +228,15 @@ def _load_bundled(name: str, n_train: int | None, n_test: int | None, seed: int)
     )
 
 
-def negation_label(words: list[str] | tuple[str, ...]) -> int:
-    """The rule that labels the synthetic text sets: 1 (positive) or 0 (negative).
-
-    A sentence holds one polarity word (from ``POSITIVE`` or ``NEGATIVE``) and one
-    negator (``NEGATORS``). Its label is the polarity word's, flipped when the negator
-    comes *before* it. The same words in another order can have the other label, so the
-    rule cannot be read off a bag of words.
-
-    Examples
-    --------
-    >>> negation_label("the plot was not good".split()), negation_label("good plot , not".split())
-    (0, 1)
-    """
-    polar = [i for i, w in enumerate(words) if w in POSITIVE or w in NEGATIVE]
-    negators = [i for i, w in enumerate(words) if w in NEGATORS]
-    if len(polar) != 1 or len(negators) != 1:
-        raise ValueError(f"a sentence needs exactly one polarity word and one negator; got {' '.join(words)!r}.")
-    positive = words[polar[0]] in POSITIVE
-    return int(positive != (negators[0] < polar[0]))
-
-
 def _load_text(name: str, n_train: int, n_test: int, seed: int) -> Dataset:
-    """Synthetic sentences of token ids, padded with 0 to a fixed length."""
+    """The synthetic negation sentences of :mod:`dlml.negation`, as token ids padded with 0."""
     (near, far), length = _TEXT[name]
-    rng = np.random.default_rng(seed)
-    ids = {w: i for i, w in enumerate(VOCABULARY)}
-    n, rows = n_train + n_test, np.arange(n_train + n_test)
-    distance = rng.integers(near, far + 1, size=n)  # 1: the two words are neighbours
-    size = rng.integers(np.maximum(distance + 3, length // 2), length + 1)  # words per sentence
-    X = rng.choice([ids[w] for w in FILLERS], size=(n, length))
-    X[np.arange(length) >= size[:, None]] = 0  # padding after the last word
-    first = (rng.random(n) * (size - distance)).astype(np.int64)  # where the pair starts
-    negator = rng.choice([ids[w] for w in NEGATORS], size=n)
-    polar = rng.choice([ids[w] for w in POSITIVE + NEGATIVE], size=n)
-    negated = rng.random(n) < 0.5  # the negator comes first and flips the polarity word
-    X[rows, first] = np.where(negated, negator, polar)
-    X[rows, first + distance] = np.where(negated, polar, negator)
-    y = (np.isin(polar, [ids[w] for w in POSITIVE]) != negated).astype(np.int64)  # = negation_label
+    X, y = negation.sentences(n_train + n_test, distance=(near, far), length=length, seed=seed)
     return Dataset(
         name=name,
-        X_train=X[:n_train].astype(np.float32),
+        X_train=X[:n_train],
         y_train=y[:n_train],
-        X_test=X[n_train:].astype(np.float32),
+        X_test=X[n_train:],
         y_test=y[n_train:],
         feature_names=tuple(f"w{i}" for i in range(length)),
         class_names=("negative", "positive"),
@@ -317,40 +244,8 @@ def _load_text(name: str, n_train: int, n_test: int, seed: int) -> Dataset:
         "polarity word and one negator; the label is the polarity word's, flipped when the "
         f"negator comes before it. The two are {near} to {far} positions apart (1: neighbours). Token ids "
         f"(see meta['vocabulary']), padded with 0 to length {length}; generated with seed {seed}.",
-        meta={"seed": seed, "vocabulary": VOCABULARY, "distance": (near, far)},
+        meta={"seed": seed, "vocabulary": negation.VOCABULARY, "distance": (near, far)},
     )
-
-
-def tokens_to_text(X: np.ndarray, vocabulary: tuple[str, ...] | list[str]) -> list[str]:
-    """Turn rows of token ids back into sentences, one string per row, padding dropped.
-
-    Useful to feed the text sets to scikit-learn's ``CountVectorizer`` (use
-    ``token_pattern=r"\\S+"`` to keep one-letter words such as "a").
-
-    Parameters
-    ----------
-    X : array of shape (n, length)
-        Token ids (integers, stored as any numeric dtype); 0 is padding.
-    vocabulary : sequence of str
-        The word of each id, e.g. ``Dataset.meta["vocabulary"]``.
-
-    Returns
-    -------
-    list of str
-
-    Examples
-    --------
-    >>> tokens_to_text(np.array([[5.0, 2.0, 0.0]]), ["<pad>", "not", "never", "good", "bad", "it"])
-    ['it never']
-    """
-    X = np.asarray(X)
-    if X.ndim != 2:
-        raise ValueError(f"X must be a 2-D array of token ids (n, length); got shape {X.shape}.")
-    ids = X.astype(np.int64)
-    if not np.array_equal(ids, X) or (ids < 0).any() or (ids >= len(vocabulary)).any():
-        raise ValueError(f"X must hold whole numbers from 0 to {len(vocabulary) - 1} (the vocabulary's ids).")
-    words = np.asarray(vocabulary, dtype=object)
-    return [" ".join(words[row[row > 0]]) for row in ids]
 
 
 def cache_dir() -> Path:
@@ -372,7 +267,9 @@ def _load_mnist1d(n_train: int, n_test: int, seed: int) -> Dataset:
         # one example short (29 / 50 * 50 == 28.999...): aim half an example higher instead.
         args.update(train_split=(n_train + 0.5) / args["num_samples"])
     args.pop("url")
-    key = hashlib.sha256(json.dumps(args, sort_keys=True).encode()).hexdigest()[:16]
+    # The generator's version is part of the key: another version may make other signals.
+    generator = {**args, "mnist1d": version("mnist1d")}
+    key = hashlib.sha256(json.dumps(generator, sort_keys=True).encode()).hexdigest()[:16]
     path = cache_dir() / f"mnist1d-{key}.pkl"
     if path.exists():
         with path.open("rb") as fh:

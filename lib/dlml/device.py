@@ -1,4 +1,4 @@
-"""Choosing where tensors live, and making runs repeatable.
+"""Where tensors live and how many threads compute on them.
 
 The book runs on a laptop CPU; a GPU only makes it faster. ``pick_device`` prefers
 CUDA, then Apple's MPS, then the CPU, and the ``DLML_DEVICE`` environment variable
@@ -7,13 +7,11 @@ overrides the choice (the test suite sets ``DLML_DEVICE=cpu``).
 
 from __future__ import annotations
 
+import contextlib
 import os
-import random
+from collections.abc import Iterator
 
-import numpy as np
 import torch
-
-from dlml.checks import integer
 
 DEVICES = ("cpu", "cuda", "mps")
 ENV_VAR = "DLML_DEVICE"
@@ -79,21 +77,23 @@ def pick_device(requested: str | None = None) -> torch.device:
     return torch.device(name)
 
 
-def seed_everything(seed: int) -> None:
-    """Seed Python's, NumPy's and PyTorch's random generators.
-
-    Parameters
-    ----------
-    seed : int
-        A non-negative integer.
+@contextlib.contextmanager
+def torch_threads(n: int | None) -> Iterator[None]:
+    """Run a block with ``n`` intra-op PyTorch threads (``None``: leave as is), then restore.
 
     Examples
     --------
-    >>> seed_everything(0); a = torch.rand(1)
-    >>> seed_everything(0); bool(torch.rand(1) == a)
+    >>> before = torch.get_num_threads()
+    >>> with torch_threads(1):
+    ...     torch.get_num_threads()
+    1
+    >>> torch.get_num_threads() == before
     True
     """
-    integer("seed", seed, minimum=0)
-    random.seed(int(seed))
-    np.random.seed(int(seed))
-    torch.manual_seed(int(seed))
+    before = torch.get_num_threads()
+    if n is not None:
+        torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)

@@ -61,9 +61,7 @@ def _as_inputs(X, name: str = "X") -> np.ndarray:
 
 def _check_width(module: nn.Module, X: np.ndarray) -> None:
     """Fail early, with a message, when X has not as many features as the model takes."""
-    width = getattr(module, "n_inputs", None) or getattr(module, "length", None)  # dlml's MLP and CNN1d
-    if width is None and getattr(module, "side", None):  # dlml's CNN2d takes side x side images as flat rows
-        width = module.side**2
+    width = getattr(module, "n_inputs", None)  # every dlml model says how wide its rows are
     if width is None:
         # Another module: its first layer with weights tells the width when it is a Linear one.
         first = next((m for m in module.modules() if isinstance(m, (nn.Linear, nn.Conv1d, nn.Conv2d, nn.Conv3d))), None)

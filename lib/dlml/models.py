@@ -1,7 +1,10 @@
 """The book's neural networks, as plain ``torch.nn.Module`` classes.
 
-Each model checks the width of its input, so that a data set of the wrong shape fails
-with a message instead of a shape error deep inside a matrix multiply.
+Each model checks the width of its input rows (its ``n_inputs`` attribute), so that a
+data set of the wrong shape fails with a message instead of a shape error deep inside a
+matrix multiply. :func:`build` makes any of them by name for a data set's width and
+number of classes, the one registry that :mod:`dlml.estimator` and :mod:`dlml.distributed`
+both use.
 
 Examples
 --------
@@ -14,11 +17,14 @@ torch.Size([5, 10])
 torch.Size([5, 10])
 >>> TextCNN(20, 12, 2)(torch.ones(5, 12)).shape  # token ids, vocabulary of 20, length 12
 torch.Size([5, 2])
+>>> build("cnn2d", 64, 10).side  # rows of 64 pixels are 8 x 8 images
+8
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
 
 import torch
 from torch import nn
@@ -111,7 +117,7 @@ class CNN1d(nn.Module):
         kernel_size: int = 5,
     ) -> None:
         super().__init__()
-        self.length = positive_int("length", length)
+        self.length = self.n_inputs = positive_int("length", length)
         positive_int("n_outputs", n_outputs)
         positive_int("channels", channels)
         positive_int("n_layers", n_layers)
@@ -148,20 +154,21 @@ class CNN2d(nn.Module):
         Width and height of the images; each input row holds ``side * side`` pixels.
     n_outputs : int
         Number of classes.
-    channels : sequence of int
+    block_channels : sequence of int
         Channels of each convolutional block; each block halves the side.
     """
 
-    def __init__(self, side: int, n_outputs: int = 10, channels: Sequence[int] = (16, 32)) -> None:
+    def __init__(self, side: int, n_outputs: int = 10, block_channels: Sequence[int] = (16, 32)) -> None:
         super().__init__()
         self.side = positive_int("side", side)
+        self.n_inputs = side * side
         positive_int("n_outputs", n_outputs)
-        channels = tuple(positive_int("each channel count", c) for c in channels)
-        if not channels or side < 2 ** len(channels):
-            raise ValueError(f"images of side {side} are too small for {len(channels)} pooling blocks.")
+        block_channels = tuple(positive_int("each block's channel count", c) for c in block_channels)
+        if not block_channels or side < 2 ** len(block_channels):
+            raise ValueError(f"images of side {side} are too small for {len(block_channels)} pooling blocks.")
         blocks: list[nn.Module] = []
         in_channels, out_side = 1, side
-        for c in channels:
+        for c in block_channels:
             blocks += [nn.Conv2d(in_channels, c, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2)]
             in_channels, out_side = c, out_side // 2
         self.features = nn.Sequential(*blocks)
@@ -169,9 +176,17 @@ class CNN2d(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Map images of shape (batch, side * side) to logits of shape (batch, n_outputs)."""
-        _check_width(x, self.side * self.side, "CNN2d")
+        _check_width(x, self.n_inputs, "CNN2d")
         h = self.features(x.view(-1, 1, self.side, self.side))  # (batch, channels, side', side')
         return self.head(h.flatten(1))
+
+
+def _check_text_sizes(model: nn.Module, vocab_size: int, length: int, n_outputs: int, embedding_dim: int) -> None:
+    """Validate and keep the sizes both text models share; rows are ``length`` token ids."""
+    model.vocab_size = positive_int("vocab_size", vocab_size)
+    model.length = model.n_inputs = positive_int("length", length)
+    positive_int("n_outputs", n_outputs)
+    positive_int("embedding_dim", embedding_dim)
 
 
 def _token_ids(x: torch.Tensor, length: int, vocab_size: int, model: str) -> torch.Tensor:
@@ -215,10 +230,7 @@ class TextCNN(nn.Module):
         kernel_sizes: Sequence[int] = (3, 4, 5),
     ) -> None:
         super().__init__()
-        self.vocab_size = positive_int("vocab_size", vocab_size)
-        self.length = positive_int("length", length)
-        positive_int("n_outputs", n_outputs)
-        positive_int("embedding_dim", embedding_dim)
+        _check_text_sizes(self, vocab_size, length, n_outputs, embedding_dim)
         positive_int("channels", channels)
         kernel_sizes = tuple(positive_int("each kernel size", k) for k in kernel_sizes)
         if not kernel_sizes or max(kernel_sizes) > length:
@@ -245,27 +257,24 @@ class GRUClassifier(nn.Module):
     ----------
     vocab_size, length, n_outputs, embedding_dim
         As in :class:`TextCNN`.
-    hidden : int
+    state_size : int
         Size of the GRU's state.
     """
 
     def __init__(
-        self, vocab_size: int, length: int, n_outputs: int = 2, embedding_dim: int = 16, hidden: int = 32
+        self, vocab_size: int, length: int, n_outputs: int = 2, embedding_dim: int = 16, state_size: int = 32
     ) -> None:
         super().__init__()
-        self.vocab_size = positive_int("vocab_size", vocab_size)
-        self.length = positive_int("length", length)
-        positive_int("n_outputs", n_outputs)
-        positive_int("embedding_dim", embedding_dim)
-        positive_int("hidden", hidden)
+        _check_text_sizes(self, vocab_size, length, n_outputs, embedding_dim)
+        positive_int("state_size", state_size)
         self.embed = nn.Embedding(vocab_size, embedding_dim, padding_idx=0)
-        self.gru = nn.GRU(embedding_dim, hidden, batch_first=True)
-        self.head = nn.Linear(hidden, n_outputs)
+        self.gru = nn.GRU(embedding_dim, state_size, batch_first=True)
+        self.head = nn.Linear(state_size, n_outputs)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Map token ids of shape (batch, length) to logits of shape (batch, n_outputs)."""
         ids = _token_ids(x, self.length, self.vocab_size, "GRUClassifier")
-        states, _ = self.gru(self.embed(ids))  # (batch, length, hidden)
+        states, _ = self.gru(self.embed(ids))  # (batch, length, state_size)
         last = (ids > 0).sum(dim=1).clamp(min=1) - 1  # index of each row's last word
         return self.head(states[torch.arange(len(ids)), last])
 
@@ -279,3 +288,46 @@ def count_parameters(model: nn.Module) -> int:
     3
     """
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+
+def _image_side(n_features: int) -> int:
+    """The side of a square image of ``n_features`` pixels (64 -> 8)."""
+    side = math.isqrt(n_features)
+    if side * side != n_features:
+        raise ValueError(f"cnn2d needs square images: n_features must be a perfect square; got {n_features}.")
+    return side
+
+
+# Each network made from a data set's width and number of classes, plus its own settings.
+ARCHITECTURES: dict[str, Callable[..., nn.Module]] = {
+    "mlp": lambda n_features, n_classes, **kw: MLP(n_features, n_outputs=n_classes, **kw),
+    "cnn1d": lambda n_features, n_classes, **kw: CNN1d(n_features, n_outputs=n_classes, **kw),
+    "cnn2d": lambda n_features, n_classes, **kw: CNN2d(_image_side(n_features), n_outputs=n_classes, **kw),
+    # The text models need vocab_size; their rows are padded token ids.
+    "textcnn": lambda n_features, n_classes, **kw: TextCNN(length=n_features, n_outputs=n_classes, **kw),
+    "gru": lambda n_features, n_classes, **kw: GRUClassifier(length=n_features, n_outputs=n_classes, **kw),
+}
+
+
+def build(name: str, n_features: int, n_classes: int, **params) -> nn.Module:
+    """The network called ``name`` for rows of ``n_features`` and ``n_classes`` classes.
+
+    Parameters
+    ----------
+    name : {"mlp", "cnn1d", "cnn2d", "textcnn", "gru"}
+    n_features, n_classes : int
+        Width of each input row and number of outputs.
+    **params
+        The model's own settings, e.g. ``hidden=(64, 64)`` for an MLP; ``vocab_size`` is
+        required by the text models.
+
+    Examples
+    --------
+    >>> build("mlp", 40, 10, hidden=(32,))(torch.zeros(2, 40)).shape
+    torch.Size([2, 10])
+    """
+    if name not in ARCHITECTURES:
+        raise ValueError(f"unknown architecture {name!r}; choose one of {tuple(ARCHITECTURES)}.")
+    if name in ("textcnn", "gru") and "vocab_size" not in params:
+        raise TypeError(f"{name} needs vocab_size, the number of token ids (e.g. len(dlml.negation.VOCABULARY)).")
+    return ARCHITECTURES[name](n_features, n_classes, **params)

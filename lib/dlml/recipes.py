@@ -159,12 +159,19 @@ def build(name: str, config: Mapping | None = None, seed: int = book_seed(0)) ->
         raise ValueError(f"the settings of {name!r} are {sorted(expected)}; got {sorted(config)}.")
     scaled = lambda model: make_pipeline(StandardScaler(), model)  # noqa: E731
     if name == "CNN":
-        return NeuralNetClassifier(**CNN_MODULE, batch_size=100, seed=seed, progress=False, **config)
+        return NeuralNetClassifier(**CNN_MODULE, batch_size=100, random_state=seed, progress=False, **config)
     if name == "MLP":
         module_params = {"hidden": tuple(config.pop("hidden")), "dropout": config.pop("dropout")}
         return scaled(
             NeuralNetClassifier(
-                "mlp", module_params, epochs=40, batch_size=100, schedule="cosine", seed=seed, progress=False, **config
+                "mlp",
+                module_params,
+                epochs=40,
+                batch_size=100,
+                schedule="cosine",
+                random_state=seed,
+                progress=False,
+                **config,
             )
         )
     if name == "random forest":
@@ -203,7 +210,7 @@ def mnist1d_cnn(seed: int = book_seed(0), **overrides) -> NeuralNetClassifier:
     >>> mnist1d_cnn(seed=1, epochs=5).get_params()["module_params"]
     {'channels': 48}
     """
-    return NeuralNetClassifier(**{**MNIST1D_CNN, "seed": seed, "progress": False, **overrides})
+    return NeuralNetClassifier(**{**MNIST1D_CNN, "random_state": seed, "progress": False, **overrides})
 
 
 def validation_split(ds: Dataset, n_validation: int = N_VALIDATION, seed: int = book_seed(0)) -> Dataset:

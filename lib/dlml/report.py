@@ -27,6 +27,8 @@ import re
 import subprocess
 from importlib.metadata import PackageNotFoundError, distributions, version
 
+import numpy as np
+
 from dlml.device import pick_device
 
 PACKAGES = ("dlml", "torch", "scikit-learn", "numpy", "pandas", "matplotlib")
@@ -207,3 +209,16 @@ def glue(name: str, value, display: bool = True) -> None:
             show(value)
         return
     myst_glue(name, value, display=display)
+
+
+def pct(share: float) -> float:
+    """A share (0.873) as a percentage with one decimal (87.3), a plain float for :func:`glue`.
+
+    Rounded as the book's printed tables round, so prose and tables show the same digits.
+
+    Examples
+    --------
+    >>> pct(0.8726), pct(1)
+    (87.3, 100.0)
+    """
+    return float(np.round(100 * float(share), 1))

@@ -1,7 +1,9 @@
 """The training loop: mini-batches held in memory, an optimiser, early stopping.
 
 Every knob lives in one frozen :class:`TrainConfig`. :func:`fit` trains a module in
-place and returns a :class:`History` of loss and accuracy per epoch.
+place and returns a :class:`History` of loss, accuracy and time per epoch. It is the one
+training loop of the book: :mod:`dlml.estimator` wraps it for scikit-learn, and
+:mod:`dlml.distributed` runs it in several processes at once, data-parallel.
 
 Examples
 --------
@@ -16,18 +18,18 @@ True
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import os
-from collections.abc import Iterator
+import time
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import torch
+import torch.distributed as dist
 from torch import nn
 
 from dlml.checks import integer, positive_int
-from dlml.device import pick_device
+from dlml.device import pick_device, torch_threads
 from dlml.seeds import book_seed
 
 OPTIMISERS = ("sgd", "adam", "adamw")
@@ -71,16 +73,19 @@ class TrainConfig:
         if self.weight_decay < 0 or self.momentum < 0:
             raise ValueError("weight_decay and momentum must be >= 0.")
         integer("n_threads", self.n_threads, none_ok=True)
+        integer("seed", self.seed, minimum=0)
 
 
 @dataclass
 class History:
-    """Loss and accuracy per epoch (accuracy is ``nan`` for regression)."""
+    """Loss, accuracy (``nan`` for regression) and training time per epoch."""
 
     train_loss: list[float] = field(default_factory=list)
     train_acc: list[float] = field(default_factory=list)
     val_loss: list[float] = field(default_factory=list)
     val_acc: list[float] = field(default_factory=list)
+    epoch_seconds: list[float] = field(default_factory=list)  # wall-clock time of each epoch's steps
+    epoch_cpu_seconds: list[float] = field(default_factory=list)  # CPU time of this process in them
     best_epoch: int | None = None  # 1-based; the weights kept when early stopping
     stopped_early: bool = False
 
@@ -97,16 +102,49 @@ class History:
         return pd.DataFrame(data, index=pd.RangeIndex(1, self.epochs + 1, name="epoch"))
 
 
-@contextlib.contextmanager
-def torch_threads(n: int | None) -> Iterator[None]:
-    """Run a block with ``n`` intra-op threads (``None``: leave as is), then restore."""
-    before = torch.get_num_threads()
-    if n is not None:
-        torch.set_num_threads(n)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
+def local_batch_size(batch_size: int, world_size: int) -> int:
+    """Each process's share of a mini-batch when ``world_size`` processes train together.
+
+    Equal shares make the average of the processes' mean gradients equal the mean
+    gradient of the whole batch, which is what one process would compute.
+
+    Examples
+    --------
+    >>> local_batch_size(100, 2)
+    50
+    """
+    positive_int("batch_size", batch_size)
+    positive_int("world_size", world_size)
+    if batch_size % world_size:
+        raise ValueError(
+            f"batch_size ({batch_size}) must be a multiple of the world size ({world_size}), "
+            "so that every rank gets the same share of each batch."
+        )
+    return batch_size // world_size
+
+
+def epochs_for_steps(steps: int, n: int, batch_size: int, *, minimum: int = 1) -> int:
+    """The fewest epochs (at least ``minimum``) that make ``steps`` mini-batch steps over ``n`` examples.
+
+    A step budget keeps training comparable across data sets of different sizes: a
+    network trained on 100 examples for the epochs that suit 4,000 would take 40 times
+    fewer steps.
+
+    Examples
+    --------
+    >>> epochs_for_steps(200, 4000, 100), epochs_for_steps(200, 250, 100), epochs_for_steps(200, 4000, 100, minimum=40)
+    (5, 67, 40)
+    """
+    for name, value in (("steps", steps), ("n", n), ("batch_size", batch_size), ("minimum", minimum)):
+        positive_int(name, value)
+    return max(minimum, -(-steps // -(-n // batch_size)))
+
+
+def rank_and_world_size() -> tuple[int, int]:
+    """(rank, world size) of this process: (0, 1) unless a torch.distributed process group is up."""
+    if dist.is_available() and dist.is_initialized():
+        return dist.get_rank(), dist.get_world_size()
+    return 0, 1
 
 
 def _make_optimiser(model: nn.Module, cfg: TrainConfig) -> torch.optim.Optimizer:
@@ -167,7 +205,13 @@ def fit(
     With ``config.early_stopping`` a validation set is required; training stops after
     ``patience`` epochs without a lower validation loss and the best weights are kept.
     Training runs on ``config.device``; the trained model is returned on the CPU, in
-    evaluation mode.
+    evaluation mode. PyTorch's global random generator is left as it was.
+
+    Under ``torch.distributed`` (a process group initialised, as ``python -m
+    dlml.distributed`` does) every process runs this function on the same data: the model
+    is wrapped in ``DistributedDataParallel``, each of the N ranks takes every N-th
+    example of each mini-batch, and the gradients are averaged over the ranks, so the
+    weights follow a one-process run up to rounding. The history is the ranks' average.
 
     Parameters
     ----------
@@ -189,29 +233,47 @@ def fit(
     has_val = X_val is not None and y_val is not None
     if config.early_stopping and not has_val:
         raise ValueError("early_stopping=True needs a validation set (X_val and y_val).")
+    rank, world_size = rank_and_world_size()
+    if world_size > 1:  # every batch, the last one too, must split evenly over the ranks
+        local_batch_size(config.batch_size, world_size)
+        local_batch_size(len(X) % config.batch_size or config.batch_size, world_size)
     device = pick_device(config.device)
+    if world_size > 1 and device.type == "cuda":
+        device = torch.device("cuda", int(os.environ.get("LOCAL_RANK", 0)))  # one GPU per rank
     loss_fn = nn.CrossEntropyLoss() if config.loss == "cross_entropy" else nn.MSELoss()
     history = History()
-    with torch_threads(config.n_threads):
-        torch.manual_seed(config.seed)
+    forked = [device] if device.type == "cuda" else []
+    with torch_threads(config.n_threads), torch.random.fork_rng(devices=forked):
+        torch.manual_seed(config.seed)  # dropout's draws
         model.to(device)
+        # DDP broadcasts rank 0's weights, then averages the gradients in backward().
+        net = nn.parallel.DistributedDataParallel(model) if world_size > 1 else model
         Xt, yt = _as_tensors(X, y, config, device)
         if has_val:
             Xv, yv = _as_tensors(X_val, y_val, config, device)
-        optimiser = _make_optimiser(model, config)
+        optimiser = _make_optimiser(net, config)
         scheduler = None
         if config.schedule == "cosine":
             steps = config.epochs * -(-len(Xt) // config.batch_size)
             scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimiser, T_max=steps)
-        order = torch.Generator().manual_seed(config.seed)
+        order = torch.Generator().manual_seed(config.seed)  # the same batch order on every rank
         best_loss, best_state, waited = float("inf"), None, 0
         epochs = range(config.epochs)
-        if _show_progress(config):
+        if _show_progress(config) and rank == 0:
             from tqdm import tqdm  # a text bar: works in terminals and notebooks alike
 
             epochs = tqdm(epochs, desc="training", unit="epoch", leave=False)
+        if world_size > 1:
+            dist.barrier()  # start every rank's clock together
         for _ in epochs:
-            _train_one_epoch(model, Xt, yt, optimiser, scheduler, loss_fn, config.batch_size, order, history)
+            tick, cpu_tick = time.perf_counter(), time.process_time()
+            loss, acc = _train_one_epoch(net, Xt, yt, optimiser, scheduler, loss_fn, config.batch_size, order)
+            if world_size > 1:
+                loss, acc = _average_over_ranks(loss, acc, device)
+            history.train_loss.append(loss)
+            history.train_acc.append(acc)
+            history.epoch_seconds.append(time.perf_counter() - tick)
+            history.epoch_cpu_seconds.append(time.process_time() - cpu_tick)
             if not has_val:
                 continue
             val_loss, val_acc = evaluate(model, Xv, yv, loss_fn)
@@ -234,12 +296,15 @@ def fit(
     return history
 
 
-def _train_one_epoch(model, Xt, yt, optimiser, scheduler, loss_fn, batch_size, generator, history) -> None:
+def _train_one_epoch(model, Xt, yt, optimiser, scheduler, loss_fn, batch_size, generator) -> tuple[float, float]:
+    """One pass over the data in a seeded order; this rank's mean loss and accuracy."""
     model.train()
     perm = torch.randperm(len(Xt), generator=generator).to(Xt.device)
+    rank, world_size = rank_and_world_size()
+    mine = perm[rank::world_size]  # this rank's examples: batches split evenly, so every N-th one
     losses, predictions = [], []
     for i in range(0, len(Xt), batch_size):
-        idx = perm[i : i + batch_size]
+        idx = perm[i : i + batch_size][rank::world_size]  # this rank's share of the batch
         xb, yb = Xt[idx], yt[idx]
         out = model(xb)
         loss = loss_fn(out, yb)
@@ -252,11 +317,18 @@ def _train_one_epoch(model, Xt, yt, optimiser, scheduler, loss_fn, batch_size, g
         losses.append(loss.detach())
         if yb.dtype == torch.int64:
             predictions.append(out.detach().argmax(1))
-    history.train_loss.append(_epoch_loss(torch.stack(losses).cpu().numpy(), len(Xt), batch_size))
-    if predictions:
-        history.train_acc.append((torch.cat(predictions) == yt[perm]).sum().item() / len(Xt))
-    else:
-        history.train_acc.append(float("nan"))
+    loss = _epoch_loss(torch.stack(losses).cpu().numpy(), len(mine), batch_size // world_size)
+    if not predictions:
+        return loss, float("nan")
+    return loss, (torch.cat(predictions) == yt[mine]).sum().item() / len(mine)
+
+
+def _average_over_ranks(loss: float, acc: float, device: torch.device) -> tuple[float, float]:
+    """The mean of every rank's epoch loss and accuracy: their shares are the same size."""
+    both = torch.tensor([loss, acc], dtype=torch.float64, device=device)
+    dist.all_reduce(both)
+    loss, acc = (both / dist.get_world_size()).tolist()
+    return loss, acc
 
 
 def _epoch_loss(batch_losses: np.ndarray, n: int, batch_size: int) -> float:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import re
 import sys
 import time
 from html.parser import HTMLParser
@@ -20,18 +19,13 @@ from urllib.parse import unquote, urlsplit
 import nbformat
 import pytest
 import yaml
+from book_toc import toc_pages  # scripts/, on the path through conftest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import ROOT, SCREENSHOTS, SITE
 
 DESKTOP, PHONE = (1366, 900), (390, 844)
-
-
-def toc_pages() -> list[str]:
-    """Every page of _toc.yml, root first, as document names."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    return list(dict.fromkeys([toc["root"], *re.findall(r"file: (\S+)", yaml.safe_dump(toc))]))
 
 
 PAGES = toc_pages()

@@ -1,0 +1,29 @@
+import os
+
+import pytest
+
+from dlml.parallel import parallel_map, parallel_starmap
+
+
+def _pid_and_square(x):
+    return os.getpid(), x * x
+
+
+def test_results_come_back_in_the_order_of_the_arguments_from_two_processes():
+    results = parallel_map(_pid_and_square, range(8), n_jobs=2)
+    assert [square for _, square in results] == [x * x for x in range(8)]
+    assert os.getpid() not in {pid for pid, _ in results}  # the work ran in other processes
+
+
+def test_one_job_runs_in_this_process():
+    assert {pid for pid, _ in parallel_map(_pid_and_square, [1, 2], n_jobs=1)} == {os.getpid()}
+
+
+def test_starmap_unpacks_each_job():
+    assert parallel_starmap(divmod, [(7, 2), (9, 4)], n_jobs=2) == [(3, 1), (2, 1)]
+
+
+@pytest.mark.parametrize(("n_jobs", "error"), [(0, ValueError), (-1, ValueError), (1.5, TypeError)])
+def test_n_jobs_must_be_a_positive_integer(n_jobs, error):
+    with pytest.raises(error, match="n_jobs must be a positive integer"):
+        parallel_map(abs, [1], n_jobs=n_jobs)
