@@ -3,7 +3,8 @@
 Writes ``benchmarks/results.json`` and prints a table. Timings are wall-clock seconds on
 the machine that runs it (recorded in the file); compare them as ratios within one run.
 
-1. Each notebook executed in a fresh kernel (budget: 90 s each, 10 minutes for the book).
+1. Each notebook executed alone in a fresh kernel (budget: 90 s each), then the whole book
+   two notebooks at a time, as `make test` runs it (budget: 10 minutes).
 2. MNIST-1D, the published 4,000 / 1,000 split: the book's CNN (3 seeds; targets: mean
    test accuracy >= 94 %, each run <= 30 s) beside logistic regression and gradient boosting.
 3. The overhead of ``NeuralNetClassifier`` over a bare PyTorch loop, same model, data and
@@ -38,20 +39,30 @@ from dlml import data  # noqa: E402
 from dlml.compare import compare  # noqa: E402
 from dlml.estimator import NeuralNetClassifier  # noqa: E402
 from dlml.models import MLP  # noqa: E402
+from dlml.parallel import parallel_map  # noqa: E402
 from dlml.recipes import mnist1d_cnn  # noqa: E402
 from dlml.report import platform_record  # noqa: E402
 
 NOTEBOOK_BUDGET_S, BOOK_BUDGET_S, CNN_BUDGET_S, CNN_TARGET, OVERHEAD_TARGET = 90.0, 600.0, 30.0, 0.94, 0.10
+NOTEBOOK_SECONDS: dict[str, float] = {}  # each notebook's time alone, to start the longest first
+
+
+NOTEBOOKS = sorted((ROOT / "notebooks").rglob("*.ipynb"))
+
+
+def execute_copy(path: Path) -> float:
+    """Execute a copy of one notebook (the stored one stays untouched); its wall-clock seconds."""
+    with tempfile.TemporaryDirectory() as tmp:
+        # a copy of the notebook's folder, so relative paths resolve as in the book
+        folder = shutil.copytree(path.parent, Path(tmp) / path.parent.name)
+        return execute(Path(folder) / path.name)
 
 
 def time_notebooks() -> list[dict]:
-    """Execute a copy of every notebook (the stored ones stay untouched)."""
+    """Each notebook alone on the machine, as a reader runs it: the 90 s budget."""
     rows = []
-    for path in sorted((ROOT / "notebooks").rglob("*.ipynb")):
-        with tempfile.TemporaryDirectory() as tmp:
-            # a copy of the notebook's folder, so relative paths resolve as in the book
-            folder = shutil.copytree(path.parent, Path(tmp) / path.parent.name)
-            seconds = execute(Path(folder) / path.name)
+    for path in NOTEBOOKS:
+        seconds = execute_copy(path)
         rows.append(
             {
                 "notebook": str(path.relative_to(ROOT)),
@@ -60,6 +71,14 @@ def time_notebooks() -> list[dict]:
             }
         )
     return rows
+
+
+def time_book() -> float:
+    """The whole book as `make test` executes it, two notebooks at a time: the 10-minute budget."""
+    longest_first = sorted(NOTEBOOKS, key=lambda p: -NOTEBOOK_SECONDS.get(p.name, 0))
+    start = time.perf_counter()
+    parallel_map(execute_copy, longest_first, n_jobs=2)
+    return time.perf_counter() - start
 
 
 def mnist1d_reference() -> list[dict]:
@@ -133,14 +152,17 @@ def main() -> int:
     started = time.perf_counter()
     results = {"date": datetime.now(UTC).isoformat(timespec="seconds"), "machine": machine()}
     results["notebooks"] = time_notebooks()
+    NOTEBOOK_SECONDS.update({Path(r["notebook"]).name: r["seconds"] for r in results["notebooks"]})
+    results["book_seconds_two_at_a_time"] = round(time_book(), 1)
     results["mnist1d"] = mnist1d_reference()
     results["estimator_overhead"] = estimator_overhead()
     cnn = [r for r in results["mnist1d"] if r["model"].startswith("book CNN")]
-    book_seconds = sum(r["seconds"] for r in results["notebooks"])
+    book_seconds = results["book_seconds_two_at_a_time"]
     results["targets"] = {
         "every notebook <= 90 s": all(r["within_budget"] for r in results["notebooks"]),
-        f"the whole book <= {BOOK_BUDGET_S / 60:.0f} min (measured {book_seconds:.0f} s)": book_seconds
-        <= BOOK_BUDGET_S,
+        f"the whole book, two at a time, <= {BOOK_BUDGET_S / 60:.0f} min (measured {book_seconds:.0f} s)": (
+            book_seconds <= BOOK_BUDGET_S
+        ),
         "book CNN mean test accuracy >= 94 %": statistics.mean(r["test_accuracy"] for r in cnn) >= CNN_TARGET,
         "each book CNN run <= 30 s": all(r["fit_seconds"] <= CNN_BUDGET_S for r in cnn),
         "estimator overhead <= 10 %": results["estimator_overhead"]["within_target"],
@@ -160,7 +182,8 @@ def print_table(results: dict) -> None:
     print(f"{'notebook':66} {'seconds':>8}")
     for r in results["notebooks"]:
         print(f"{r['notebook']:66} {r['seconds']:8.1f}{'' if r['within_budget'] else '  over budget'}")
-    print(f"{'the whole book':66} {sum(r['seconds'] for r in results['notebooks']):8.1f}")
+    print(f"{'all notebooks, one after another':66} {sum(r['seconds'] for r in results['notebooks']):8.1f}")
+    print(f"{'the whole book, two notebooks at a time':66} {results['book_seconds_two_at_a_time']:8.1f}")
     print(f"\nMNIST-1D (4,000 / 1,000, seed 42){'':33} {'accuracy':>8} {'fit s':>7} {'params':>8}")
     for r in results["mnist1d"]:
         name = f"{r['model']}, seed {r['seed']}"

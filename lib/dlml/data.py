@@ -177,6 +177,11 @@ def load(
     return _load_mnist1d(n_train or 4000, n_test or 1000, seed)
 
 
+def _split_after(n_train: int, *, X: np.ndarray, y: np.ndarray, **info) -> Dataset:
+    """A generated set: its first ``n_train`` examples train, the rest test (they are i.i.d.)."""
+    return Dataset(X_train=X[:n_train], y_train=y[:n_train], X_test=X[n_train:], y_test=y[n_train:], **info)
+
+
 def _load_generated(name: str, n_train: int, n_test: int, seed: int, noise: float | None) -> Dataset:
     make, default_noise, description = _GENERATED[name]
     noise = default_noise if noise is None else noise
@@ -184,13 +189,11 @@ def _load_generated(name: str, n_train: int, n_test: int, seed: int, noise: floa
         raise ValueError(f"noise must be a finite number >= 0; got {noise!r}.")
     rng = np.random.default_rng(seed)
     X, y = make(n_train + n_test, rng, noise)
-    X, y = np.asarray(X, dtype=np.float32), np.asarray(y, dtype=np.int64)
-    return Dataset(
+    return _split_after(
+        n_train,
         name=name,
-        X_train=X[:n_train],
-        y_train=y[:n_train],
-        X_test=X[n_train:],
-        y_test=y[n_train:],
+        X=np.asarray(X, dtype=np.float32),
+        y=np.asarray(y, dtype=np.int64),
         feature_names=("x1", "x2"),
         class_names=("0", "1"),
         description=f"{description} Generated with seed {seed}, noise {noise}.",
@@ -232,12 +235,11 @@ def _load_text(name: str, n_train: int, n_test: int, seed: int) -> Dataset:
     """The synthetic negation sentences of :mod:`dlml.negation`, as token ids padded with 0."""
     (near, far), length = _TEXT[name]
     X, y = negation.sentences(n_train + n_test, distance=(near, far), length=length, seed=seed)
-    return Dataset(
+    return _split_after(
+        n_train,
         name=name,
-        X_train=X[:n_train],
-        y_train=y[:n_train],
-        X_test=X[n_train:],
-        y_test=y[n_train:],
+        X=X,
+        y=y,
         feature_names=tuple(f"w{i}" for i in range(length)),
         class_names=("negative", "positive"),
         description="SYNTHETIC sentiment sentences (not real text): random filler words, one "
