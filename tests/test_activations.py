@@ -130,9 +130,11 @@ def test_probe_equals_a_scaled_logistic_regression():
 
 def test_probe_reads_layer_outputs_and_tensors():
     torch.manual_seed(0)
-    (h_train,) = layer_outputs(MLP(5, (8,), 2), H_TRAIN)
-    (h_test,) = layer_outputs(MLP(5, (8,), 2), H_TEST)
-    assert 0.0 <= linear_probe(torch.tensor(h_train), Y_TRAIN, h_test, list(Y_TEST)) <= 1.0
+    net = MLP(5, (8,), 2)
+    (h_train,), (h_test,) = layer_outputs(net, H_TRAIN), layer_outputs(net, H_TEST)
+    # a tensor and a list give the same probe as the arrays they hold
+    as_arrays = linear_probe(h_train, Y_TRAIN, h_test, Y_TEST)
+    assert linear_probe(torch.tensor(h_train), Y_TRAIN, h_test, list(Y_TEST)) == as_arrays
 
 
 @pytest.mark.parametrize(

@@ -187,7 +187,7 @@ def test_learning_curve_rejects_bad_sizes(sizes):
 def test_mean_interval_matches_scipy():
     from scipy import stats
 
-    from dlml.compare import mean_interval
+    from dlml.intervals import mean_interval
 
     values = [0.70, 0.74, 0.71, 0.78]
     table = pd.DataFrame({"model": ["m"] * 4, "n_train": [100] * 4, "test_accuracy": values})
@@ -197,7 +197,7 @@ def test_mean_interval_matches_scipy():
 
 
 def test_mean_interval_explains_missing_columns():
-    from dlml.compare import mean_interval
+    from dlml.intervals import mean_interval
 
     with pytest.raises(ValueError, match=r"table lacks the columns \['n_train'\]"):
         mean_interval(pd.DataFrame({"model": ["a"], "test_accuracy": [1.0]}), by=("model", "n_train"))

@@ -1,10 +1,12 @@
+import time
+
 import numpy as np
 import pytest
 import torch
 from sklearn.linear_model import LogisticRegression
 from torch import nn
 
-from dlml.cost import flops, latency, matmul_gflops, peak_memory, time_fit
+from dlml.cost import fastest, flops, latency, matmul_gflops, peak_memory, time_fit
 from dlml.models import MLP, CNN1d
 
 
@@ -111,3 +113,22 @@ def test_matmul_speed_is_positive_and_finite():
 def test_bad_arguments_are_explained(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_fastest_is_the_shortest_of_the_runs():
+    sleeps = iter([0.03, 0.01, 0.02])
+    # each sleep lasts at least as long as asked: the shortest is the 0.01 s one, unless it overran by 0.01 s
+    assert 0.01 <= fastest(lambda: time.sleep(next(sleeps)), repeats=3, clock="wall") < 0.02
+
+
+@pytest.mark.parametrize(
+    ("task", "settings", "error", "message"),
+    [
+        (None, {}, TypeError, "task must be a function of no arguments; got NoneType"),
+        (lambda: None, {"repeats": 0}, ValueError, "repeats must be a positive integer; got 0"),
+        (lambda: None, {"clock": "cpu"}, ValueError, r"clock must be one of \('process', 'wall'\); got 'cpu'"),
+    ],
+)
+def test_fastest_explains_bad_arguments(task, settings, error, message):
+    with pytest.raises(error, match=message):
+        fastest(task, **settings)

@@ -242,48 +242,6 @@ def learning_curve(
     return table.assign(n_train=[n for n, _ in jobs])
 
 
-def mean_interval(
-    table: pd.DataFrame, by: Sequence[str] = ("model",), value: str = "test_accuracy", level: float = 0.95
-) -> pd.DataFrame:
-    """Mean of ``value`` per group, with a Student-t confidence interval over seeds.
-
-    Parameters
-    ----------
-    table : pandas.DataFrame
-        E.g. the output of :func:`compare` or :func:`learning_curve`.
-    by : sequence of str
-        Columns that define a group (``("model", "n_train")`` for a learning curve).
-    value : str
-    level : float
-        Confidence level, in (0, 1).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``mean``, ``low``, ``high``, ``n`` (the number of seeds), one row per group.
-        With a single seed the interval is ``nan``.
-
-    Examples
-    --------
-    >>> t = pd.DataFrame({"model": ["a"] * 3, "test_accuracy": [0.8, 0.9, 1.0]})
-    >>> row = mean_interval(t).loc["a"]
-    >>> round(float(row["mean"]), 2), round(float(row["low"]), 3), int(row["n"])
-    (0.9, 0.652, 3)
-    """
-    from scipy import stats
-
-    missing = [c for c in (*by, value) if c not in table.columns]
-    if missing:
-        raise ValueError(f"table lacks the columns {missing}; it has {list(table.columns)}.")
-    if not 0 < level < 1:
-        raise ValueError(f"level must be in (0, 1); got {level!r}.")
-    grouped = table.groupby(list(by), sort=False)[value]
-    out = grouped.agg(mean="mean", std="std", n="count")
-    half = stats.t.ppf(0.5 + level / 2, out["n"] - 1) * out["std"] / np.sqrt(out["n"])
-    out["low"], out["high"] = out["mean"] - half, out["mean"] + half
-    return out[["mean", "low", "high", "n"]]
-
-
 def summarise(table: pd.DataFrame) -> pd.DataFrame:
     """Mean and standard deviation over seeds of each model's measurements.
 

@@ -42,7 +42,7 @@ class NeuralNetClassifier(ClassifierMixin, BaseEstimator):
     Parameters
     ----------
     module : {"mlp", "cnn1d", "cnn2d", "textcnn", "gru"} or callable
-        The network: a name from :data:`dlml.models.ARCHITECTURES` (``"cnn2d"`` infers the
+        The network: a name from ``dlml.models.ARCHITECTURES`` (``"cnn2d"`` infers the
         image side from the number of features; ``"textcnn"`` and ``"gru"`` need
         ``vocab_size`` in ``module_params``), or a function
         ``(n_features, n_classes, **module_params) -> torch.nn.Module``.

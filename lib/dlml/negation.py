@@ -59,7 +59,7 @@ VOCABULARY = ("<pad>", *NEGATORS, *POSITIVE, *NEGATIVE, *FILLERS)  # id 0 pads
 
 
 def sentences(n: int, *, distance: tuple[int, int], length: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """``n`` labelled sentences as rows of ``length`` token ids (ids of :data:`VOCABULARY`, 0 pads).
+    """``n`` labelled sentences as rows of ``length`` token ids (ids of ``VOCABULARY``, 0 pads).
 
     The negator and the polarity word stand ``distance[0]`` to ``distance[1]`` positions
     apart (1: neighbours); each sentence has between ``length // 2`` and ``length`` words.

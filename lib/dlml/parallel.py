@@ -2,7 +2,7 @@
 
 The book's small networks train fastest with one thread each, so a 2-core laptop is used
 best by two processes that each fit one model. :func:`parallel_map` and
-:func:`parallel_starmap` do what :func:`map` and :func:`itertools.starmap` do, with
+:func:`parallel_starmap` do what ``map`` and ``itertools.starmap`` do, with
 joblib's processes; each call's result comes back in the order of its arguments.
 
 Examples

@@ -23,6 +23,7 @@ from matplotlib.collections import PathCollection
 from matplotlib.colors import ListedColormap
 
 from dlml.checks import integer
+from dlml.intervals import percent_intervals
 
 # Okabe & Ito (2008), reordered so that the first two colours contrast most.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
@@ -89,6 +90,44 @@ def plot_decision_boundary(predict, X: np.ndarray, y: np.ndarray, ax=None, *, re
     ax.contourf(gx, gy, zone, levels=np.arange(len(classes) + 1) - 0.5, cmap=colours, alpha=0.25)
     ax.scatter(X[:, 0], X[:, 1], c=np.searchsorted(classes, y), cmap=colours, s=12, edgecolors="white", linewidths=0.3)
     ax.set(xlabel="$x_1$", ylabel="$x_2$", title=title)
+    return ax
+
+
+def interval_plot(ax, runs, title: str = "", colours: dict | None = None):
+    """One row per model, best at the top: each run's test accuracy as a dot, the mean and
+    its 95 % interval over runs in black (:func:`dlml.intervals.percent_intervals`).
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    runs : pandas.DataFrame
+        Columns ``model`` and ``test_accuracy`` (a share), one row per run, e.g. the output
+        of :func:`dlml.compare.compare`.
+    title : str
+    colours : dict, optional
+        A colour for the dots of some models; the others get the palette's first colour.
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> runs = pd.DataFrame({"model": ["a", "a", "b", "b"], "test_accuracy": [0.8, 0.9, 0.6, 0.7]})
+    >>> [t.get_text() for t in interval_plot(plt.gca(), runs).get_yticklabels()]
+    ['b', 'a']
+    """
+    summary = percent_intervals(runs).iloc[::-1]  # the best model on the top row
+    for row, (name, s) in enumerate(summary.iterrows()):
+        accuracies = 100 * runs.loc[runs["model"] == name, "test_accuracy"]
+        colour = (colours or {}).get(name, PALETTE[0])
+        ax.scatter(accuracies, np.full(len(accuracies), row) + 0.15, color=colour, alpha=0.6, s=22)
+        err = [[s["mean"] - s["low"]], [s["high"] - s["mean"]]] if s["n"] > 1 else None
+        ax.errorbar(s["mean"], row - 0.15, xerr=err, fmt="o", color="black", markersize=4, capsize=3)
+    ax.set_yticks(range(len(summary)), summary.index)
+    ax.set(xlabel="test accuracy (%)", title=title)
+    ax.grid(axis="y", visible=False)
     return ax
 
 

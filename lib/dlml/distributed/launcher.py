@@ -64,7 +64,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def parse_args(argv: list[str] | None = None) -> tuple[DistConfig, Path | None, Path | None]:
-    """Read the command line into a validated :class:`DistConfig`, ``--out`` and ``--save``.
+    """Read the command line into a validated :class:`~dlml.distributed.DistConfig`, ``--out`` and ``--save``.
 
     A bad value exits with status 2 and a message that says what is accepted, as
     ``argparse`` does for its own errors.

@@ -25,7 +25,7 @@ class DistConfig(TrainConfig):
     The training settings are those of :class:`dlml.train.TrainConfig`; ``batch_size``
     is the mini-batch of all ranks together, each of N ranks takes ``batch_size / N``.
     The network is named as in :class:`dlml.estimator.NeuralNetClassifier`: ``module``
-    from :data:`dlml.models.ARCHITECTURES` and ``module_params`` for its own settings.
+    from ``dlml.models.ARCHITECTURES`` and ``module_params`` for its own settings.
     """
 
     data: str = "mnist1d"  # one of dlml.data.NAMES
