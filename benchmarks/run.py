@@ -112,7 +112,7 @@ def bare_loop(X: np.ndarray, y: np.ndarray, epochs: int, batch_size: int, lr: fl
     return model
 
 
-def estimator_overhead(repeats: int = 11) -> dict:
+def estimator_overhead(repeats: int = 21) -> dict:
     """Fastest of ``repeats`` timings of 1,200 Adam steps (30 epochs x 40 batches of 100) on MNIST-1D.
 
     The fastest run is the one least disturbed by the rest of the machine; with the median

@@ -300,11 +300,12 @@ def _train_one_epoch(model, Xt, yt, optimiser, scheduler, loss_fn, batch_size, g
     """One pass over the data in a seeded order; this rank's mean loss and accuracy."""
     model.train()
     perm = torch.randperm(len(Xt), generator=generator).to(Xt.device)
+    batches, mine = perm.split(batch_size), perm
     rank, world_size = rank_and_world_size()
-    mine = perm[rank::world_size]  # this rank's examples: batches split evenly, so every N-th one
+    if world_size > 1:  # this rank's share of each batch: every N-th example (batches split evenly)
+        batches, mine = [batch[rank::world_size] for batch in batches], perm[rank::world_size]
     losses, predictions = [], []
-    for i in range(0, len(Xt), batch_size):
-        idx = perm[i : i + batch_size][rank::world_size]  # this rank's share of the batch
+    for idx in batches:
         xb, yb = Xt[idx], yt[idx]
         out = model(xb)
         loss = loss_fn(out, yb)
