@@ -30,6 +30,7 @@ from torch import nn
 
 from dlml.checks import integer, positive_int
 from dlml.device import pick_device, torch_threads
+from dlml.ranks import average_over_ranks, local_batch_size, rank_and_world_size
 from dlml.seeds import book_seed
 
 OPTIMISERS = ("sgd", "adam", "adamw")
@@ -102,27 +103,6 @@ class History:
         return pd.DataFrame(data, index=pd.RangeIndex(1, self.epochs + 1, name="epoch"))
 
 
-def local_batch_size(batch_size: int, world_size: int) -> int:
-    """Each process's share of a mini-batch when ``world_size`` processes train together.
-
-    Equal shares make the average of the processes' mean gradients equal the mean
-    gradient of the whole batch, which is what one process would compute.
-
-    Examples
-    --------
-    >>> local_batch_size(100, 2)
-    50
-    """
-    positive_int("batch_size", batch_size)
-    positive_int("world_size", world_size)
-    if batch_size % world_size:
-        raise ValueError(
-            f"batch_size ({batch_size}) must be a multiple of the world size ({world_size}), "
-            "so that every rank gets the same share of each batch."
-        )
-    return batch_size // world_size
-
-
 def epochs_for_steps(steps: int, n: int, batch_size: int, *, minimum: int = 1) -> int:
     """The fewest epochs (at least ``minimum``) that make ``steps`` mini-batch steps over ``n`` examples.
 
@@ -138,13 +118,6 @@ def epochs_for_steps(steps: int, n: int, batch_size: int, *, minimum: int = 1) -
     for name, value in (("steps", steps), ("n", n), ("batch_size", batch_size), ("minimum", minimum)):
         positive_int(name, value)
     return max(minimum, -(-steps // -(-n // batch_size)))
-
-
-def rank_and_world_size() -> tuple[int, int]:
-    """(rank, world size) of this process: (0, 1) unless a torch.distributed process group is up."""
-    if dist.is_available() and dist.is_initialized():
-        return dist.get_rank(), dist.get_world_size()
-    return 0, 1
 
 
 def _make_optimiser(model: nn.Module, cfg: TrainConfig) -> torch.optim.Optimizer:
@@ -269,7 +242,7 @@ def fit(
             tick, cpu_tick = time.perf_counter(), time.process_time()
             loss, acc = _train_one_epoch(net, Xt, yt, optimiser, scheduler, loss_fn, config.batch_size, order)
             if world_size > 1:
-                loss, acc = _average_over_ranks(loss, acc, device)
+                loss, acc = average_over_ranks(loss, acc, device)
             history.train_loss.append(loss)
             history.train_acc.append(acc)
             history.epoch_seconds.append(time.perf_counter() - tick)
@@ -322,14 +295,6 @@ def _train_one_epoch(model, Xt, yt, optimiser, scheduler, loss_fn, batch_size, g
     if not predictions:
         return loss, float("nan")
     return loss, (torch.cat(predictions) == yt[mine]).sum().item() / len(mine)
-
-
-def _average_over_ranks(loss: float, acc: float, device: torch.device) -> tuple[float, float]:
-    """The mean of every rank's epoch loss and accuracy: their shares are the same size."""
-    both = torch.tensor([loss, acc], dtype=torch.float64, device=device)
-    dist.all_reduce(both)
-    loss, acc = (both / dist.get_world_size()).tolist()
-    return loss, acc
 
 
 def _epoch_loss(batch_losses: np.ndarray, n: int, batch_size: int) -> float:

@@ -26,7 +26,7 @@ Examples
 
 from dlml.distributed.launcher import command, launch, main, parse_args
 from dlml.distributed.training import DistConfig, Result, device_and_backend, train
-from dlml.train import local_batch_size
+from dlml.ranks import local_batch_size
 
 __all__ = [
     "DistConfig",

@@ -14,8 +14,9 @@ from dlml.checks import integer, positive_int
 from dlml.data import NAMES, load
 from dlml.device import pick_device, torch_threads
 from dlml.models import ARCHITECTURES, build, count_parameters
+from dlml.ranks import local_batch_size, rank_and_world_size
 from dlml.seeds import book_seed
-from dlml.train import TrainConfig, fit, local_batch_size, rank_and_world_size
+from dlml.train import TrainConfig, fit
 
 
 @dataclass(frozen=True)
