@@ -1,7 +1,8 @@
 import pytest
 import torch
 
-from dlml.models import MLP, CNN1d, CNN2d, GRUClassifier, TextCNN, build, count_parameters
+from dlml.models import MLP, CNN1d, CNN2d, build, count_parameters
+from dlml.text_models import GRUClassifier, TextCNN
 
 
 def test_mlp_shapes_and_parameter_count():
@@ -29,78 +30,13 @@ def test_cnn2d_on_8x8_images_given_as_rows():
     assert count_parameters(model) == (16 * 9 + 16) + (32 * 16 * 9 + 32) + (32 * 4 * 10 + 10)
 
 
-def test_text_models_map_token_ids_to_logits():
-    ids = torch.tensor([[3.0, 1.0, 2.0, 0.0, 0.0, 0.0], [4.0, 4.0, 1.0, 2.0, 5.0, 0.0]])
-    for model in (TextCNN(6, 6, 2, kernel_sizes=(2, 3)), GRUClassifier(6, 6, 3)):
-        assert model(ids).shape == (2, model.head.out_features)
-    # padding_idx: the embedding of id 0 is zero and stays out of training
-    assert torch.equal(TextCNN(6, 6).embed.weight[0], torch.zeros(16))
-
-
-def test_gru_reads_each_row_up_to_its_last_word():
-    model = GRUClassifier(6, 6, 2).eval()
-    short = torch.tensor([[3.0, 1.0, 2.0, 0.0, 0.0, 0.0]])
-    with torch.no_grad():
-        expected = model.head(model.gru(model.embed(short[:, :3].long()))[0][:, -1])
-        assert torch.allclose(model(short), expected, atol=1e-6)
-
-
-def test_text_cnn_ignores_where_a_pattern_is():
-    model = TextCNN(6, 8, 2, kernel_sizes=(2,)).eval()
-    a = torch.tensor([[5.0, 5.0, 1.0, 2.0, 5.0, 5.0, 5.0, 5.0]])
-    b = torch.tensor([[5.0, 5.0, 5.0, 5.0, 1.0, 2.0, 5.0, 5.0]])
-    with torch.no_grad():  # global max pooling: the same word pairs, in other places, give the same output
-        assert torch.allclose(model(a), model(b))
-
-
-@pytest.mark.parametrize(
-    "model, x, message",
-    [
-        (CNN2d(8, 10), torch.zeros(3, 63), r"CNN2d expects input of shape \(batch, 64\); got \(3, 63\)"),
-        (
-            TextCNN(6, 4, kernel_sizes=(3,)),
-            torch.zeros(3, 5),
-            r"TextCNN expects input of shape \(batch, 4\); got \(3, 5\)",
-        ),
-        (
-            TextCNN(6, 4, kernel_sizes=(3,)),
-            torch.full((2, 4), 6.0),
-            "TextCNN expects whole-number token ids from 0 to 5",
-        ),
-        (GRUClassifier(6, 4), torch.full((2, 4), 0.5), "GRUClassifier expects whole-number token ids from 0 to 5"),
-        (GRUClassifier(6, 4), torch.full((2, 4), -1.0), "GRUClassifier expects whole-number token ids from 0 to 5"),
-    ],
-)
-def test_new_models_explain_bad_inputs(model, x, message):
-    with pytest.raises(ValueError, match=message):
-        model(x)
-
-
-@pytest.mark.parametrize(
-    "build, message",
-    [
-        (lambda: CNN2d(3, 10), "images of side 3 are too small for 2 pooling blocks"),
-        (lambda: CNN2d(8, 10, block_channels=(16, 0)), "each block.s channel count must be a positive integer; got 0"),
-        (lambda: TextCNN(0, 10), "vocab_size must be a positive integer; got 0"),
-        (
-            lambda: TextCNN(10, 4, kernel_sizes=(3, 5)),
-            r"kernel_sizes must be non-empty and at most length = 4; got \(3, 5\)",
-        ),
-        (lambda: TextCNN(10, 4, kernel_sizes=()), "kernel_sizes must be non-empty"),
-        (lambda: GRUClassifier(10, 4, state_size=0), "state_size must be a positive integer; got 0"),
-    ],
-)
-def test_new_models_explain_bad_arguments(build, message):
-    with pytest.raises(ValueError, match=message):
-        build()
-
-
 @pytest.mark.parametrize(
     "model, x, message",
     [
         (MLP(4, (8,), 2), torch.zeros(3, 5), r"MLP expects input of shape \(batch, 4\); got \(3, 5\)"),
         (CNN1d(40, 10), torch.zeros(3, 41), r"CNN1d expects input of shape \(batch, 40\); got \(3, 41\)"),
         (CNN1d(40, 10), torch.zeros(3, 1, 40), r"CNN1d expects input of shape \(batch, 40\); got \(3, 1, 40\)"),
+        (CNN2d(8, 10), torch.zeros(3, 63), r"CNN2d expects input of shape \(batch, 64\); got \(3, 63\)"),
     ],
 )
 def test_wrong_input_width_is_a_clear_error(model, x, message):
@@ -116,6 +52,8 @@ def test_wrong_input_width_is_a_clear_error(model, x, message):
         (lambda: MLP(2, (8,), 2, activation="swish"), r"activation must be one of \('relu'"),
         (lambda: MLP(2, (8,), 2, dropout=1.0), r"dropout must be in \[0, 1\)"),
         (lambda: CNN1d(2, 10, kernel_size=5), "a signal of length 2 is too short for 3 stride-2 layers"),
+        (lambda: CNN2d(3, 10), "images of side 3 are too small for 2 pooling blocks"),
+        (lambda: CNN2d(8, 10, block_channels=(16, 0)), "each block.s channel count must be a positive integer; got 0"),
     ],
 )
 def test_bad_constructor_arguments_are_explained(build, message):

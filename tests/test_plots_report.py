@@ -5,7 +5,7 @@ import torch
 
 matplotlib.use("Agg")
 
-from dlml import plots, report  # noqa: E402
+from dlml import plots, report, tables  # noqa: E402
 
 
 def test_decision_boundary_shades_each_class():
@@ -129,7 +129,7 @@ def test_describe_names_no_patch_release_and_no_build_tag():
     assert info["python"].count(".") == 1 and "+" not in info["torch"]
 
 
-def test_the_sites_own_check_tools_are_not_part_of_the_platform(monkeypatch):
+def test_the_sites_own_check_tools_and_the_data_packages_are_not_part_of_the_platform(monkeypatch):
     # latex2mathml, pypdf and axe-core build, print and inspect the website; no notebook imports them, so another
     # version of either must not demote the strict comparison of stored outputs. Other packages count.
     import dlml.report as report
@@ -142,7 +142,8 @@ def test_the_sites_own_check_tools_are_not_part_of_the_platform(monkeypatch):
         return lambda: [*(d for d in real() if d.metadata["Name"].lower() != name.lower()), extra]
 
     assert {"latex2mathml", "pypdf", "ruff", "selenium-axe-python"} <= set(report.SITE_TOOLS)
-    for tool in report.SITE_TOOLS:
+    assert set(report.DATA_PACKAGES) == set(tables.PACKAGES)  # they ship data files only
+    for tool in (*report.SITE_TOOLS, *report.DATA_PACKAGES):
         monkeypatch.setattr(report, "distributions", with_extra(tool))
         assert report.platform_record()["packages_sha256"] == before, tool
     monkeypatch.setattr(report, "distributions", with_extra("numpy"))

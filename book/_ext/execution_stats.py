@@ -71,8 +71,11 @@ def _doc_link(docname: str, title: str) -> nodes.Node:
     return ref
 
 
-def _table(header: list[str], rows: list[list[nodes.Node]], widths: list[int]) -> nodes.table:
-    table = nodes.table(classes=["execution-statistics"])
+def _table(
+    header: list[str], rows: list[list[nodes.Node]], widths: list[int], css_class: str = "execution-statistics"
+) -> nodes.table:
+    """A docutils table: a header row, then one row per list of cells (text or nodes)."""
+    table = nodes.table(classes=[css_class])
     group = nodes.tgroup(cols=len(header))
     table += group
     group.extend(nodes.colspec(colwidth=w) for w in widths)

@@ -4,7 +4,9 @@ One concept per module:
 
 - :mod:`dlml.device` — where to compute (CUDA, MPS or CPU) and seeding;
 - :mod:`dlml.data` — the book's data sets, generated or bundled, offline;
-- :mod:`dlml.models` — the neural networks;
+- :mod:`dlml.tables` — the real tables shipped inside packages: source, licence, reading;
+- :mod:`dlml.models` — the neural networks for rows of numbers, built by name;
+- :mod:`dlml.text_models` — the neural networks for text (token ids);
 - :mod:`dlml.train` — the training loop;
 - :mod:`dlml.activations` — what the hidden layers of a trained network output; linear probes;
 - :mod:`dlml.estimator` — a scikit-learn classifier around the networks;
@@ -13,8 +15,10 @@ One concept per module:
 - :mod:`dlml.recipes` — the tuned models for MNIST-1D, and the search that chose them;
 - :mod:`dlml.features` — features of 1-D signals: hand-crafted ones, and random convolutional kernels;
 - :mod:`dlml.distributed` — data-parallel training with ``torch.distributed``;
-- :mod:`dlml.explain` — saliency, integrated gradients, tree rules, sanity checks;
-- :mod:`dlml.cost` — parameters, FLOPs, time, latency, memory;
+- :mod:`dlml.explain` — saliency, integrated gradients, tree rules;
+- :mod:`dlml.randomisation` — the model-randomisation check of attributions;
+- :mod:`dlml.cost` — parameters, FLOPs, time, latency;
+- :mod:`dlml.hardware` — what the machine can do: memory use, matrix-multiply speed;
 - :mod:`dlml.augment` — label-preserving shifts of signals;
 - :mod:`dlml.plots` — the book's figure style and common figures;
 - :mod:`dlml.report` — the environment a page was executed in;

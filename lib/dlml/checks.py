@@ -124,3 +124,18 @@ def as_matrix(
         bad = int(np.sum(~np.isfinite(X)))
         raise ValueError(f"{name} contains {bad} NaN or infinite value(s); clean or impute them first.")
     return X
+
+
+def check_width(x: torch.Tensor, width: int, model: str) -> None:
+    """Fail with a message unless ``x`` is a batch of rows of ``width`` values each.
+
+    The networks call it first in ``forward``, so that data of the wrong shape fails here
+    rather than with a shape error deep inside a matrix multiply.
+
+    >>> check_width(torch.zeros(3, 5), 4, "MLP")
+    Traceback (most recent call last):
+        ...
+    ValueError: MLP expects input of shape (batch, 4); got (3, 5).
+    """
+    if x.ndim != 2 or x.shape[1] != width:
+        raise ValueError(f"{model} expects input of shape (batch, {width}); got {tuple(x.shape)}.")

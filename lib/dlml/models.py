@@ -1,10 +1,12 @@
-"""The book's neural networks, as plain ``torch.nn.Module`` classes.
+"""The book's networks for rows of numbers, and the registry that builds every network by name.
 
-Each model checks the width of its input rows (its ``n_inputs`` attribute), so that a
-data set of the wrong shape fails with a message instead of a shape error deep inside a
-matrix multiply. :func:`build` makes any of them by name for a data set's width and
-number of classes, the one registry that :mod:`dlml.estimator` and :mod:`dlml.distributed`
-both use.
+The multi-layer perceptron, the 1-D CNN for signals and the 2-D CNN for small images, as
+plain ``torch.nn.Module`` classes. Each model checks the width of its input rows (its
+``n_inputs`` attribute), so that a data set of the wrong shape fails with a message
+instead of a shape error deep inside a matrix multiply. :func:`build` makes any of them,
+or one of the text networks of :mod:`dlml.text_models`, by name for a data set's width
+and number of classes, the one registry that :mod:`dlml.estimator` and
+:mod:`dlml.distributed` both use.
 
 Examples
 --------
@@ -15,10 +17,10 @@ torch.Size([5, 3])
 torch.Size([5, 10])
 >>> CNN2d(8, 10)(torch.zeros(5, 64)).shape  # 8 x 8 images, given as rows of 64 pixels
 torch.Size([5, 10])
->>> TextCNN(20, 12, 2)(torch.ones(5, 12)).shape  # token ids, vocabulary of 20, length 12
-torch.Size([5, 2])
 >>> build("cnn2d", 64, 10).side  # rows of 64 pixels are 8 x 8 images
 8
+>>> build("textcnn", 12, 2, vocab_size=20)(torch.ones(5, 12)).shape  # token ids, vocabulary of 20
+torch.Size([5, 2])
 """
 
 from __future__ import annotations
@@ -29,14 +31,10 @@ from collections.abc import Callable, Sequence
 import torch
 from torch import nn
 
-from dlml.checks import positive_int
+from dlml.checks import check_width, positive_int
+from dlml.text_models import GRUClassifier, TextCNN
 
 ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid, "gelu": nn.GELU}
-
-
-def _check_width(x: torch.Tensor, expected: int, model: str) -> None:
-    if x.ndim != 2 or x.shape[1] != expected:
-        raise ValueError(f"{model} expects input of shape (batch, {expected}); got {tuple(x.shape)}.")
 
 
 class MLP(nn.Module):
@@ -84,7 +82,7 @@ class MLP(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Map ``x`` of shape (batch, n_inputs) to logits of shape (batch, n_outputs)."""
-        _check_width(x, self.n_inputs, "MLP")
+        check_width(x, self.n_inputs, "MLP")
         return self.net(x)
 
 
@@ -137,7 +135,7 @@ class CNN1d(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Map signals of shape (batch, length) to logits of shape (batch, n_outputs)."""
-        _check_width(x, self.length, "CNN1d")
+        check_width(x, self.length, "CNN1d")
         h = self.features(x.unsqueeze(1))  # (batch, channels, reduced length)
         return self.head(h.flatten(1))
 
@@ -176,107 +174,9 @@ class CNN2d(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Map images of shape (batch, side * side) to logits of shape (batch, n_outputs)."""
-        _check_width(x, self.n_inputs, "CNN2d")
+        check_width(x, self.n_inputs, "CNN2d")
         h = self.features(x.view(-1, 1, self.side, self.side))  # (batch, channels, side', side')
         return self.head(h.flatten(1))
-
-
-def _check_text_sizes(model: nn.Module, vocab_size: int, length: int, n_outputs: int, embedding_dim: int) -> None:
-    """Validate and keep the sizes both text models share; rows are ``length`` token ids."""
-    model.vocab_size = positive_int("vocab_size", vocab_size)
-    model.length = model.n_inputs = positive_int("length", length)
-    positive_int("n_outputs", n_outputs)
-    positive_int("embedding_dim", embedding_dim)
-
-
-def _token_ids(x: torch.Tensor, length: int, vocab_size: int, model: str) -> torch.Tensor:
-    _check_width(x, length, model)
-    ids = x.long()
-    if not torch.equal(ids.to(x.dtype), x) or ids.min() < 0 or ids.max() >= vocab_size:
-        raise ValueError(f"{model} expects whole-number token ids from 0 to {vocab_size - 1}.")
-    return ids
-
-
-class TextCNN(nn.Module):
-    """A convolutional sentence classifier: word embeddings, 1-D convolutions, max pooling.
-
-    Each filter of width ``k`` reads ``k`` neighbouring words; the maximum over all
-    positions says whether its pattern occurs anywhere. That is Kim's (2014) model, in
-    miniature: a learned detector of n-grams with ``n`` up to the widest filter.
-
-    Parameters
-    ----------
-    vocab_size : int
-        Number of token ids; id 0 is padding.
-    length : int
-        Length of each (padded) input row of token ids.
-    n_outputs : int
-        Number of classes.
-    embedding_dim : int
-        Size of each word's learned vector.
-    channels : int
-        Filters of each width.
-    kernel_sizes : sequence of int
-        Filter widths, in words.
-    """
-
-    def __init__(
-        self,
-        vocab_size: int,
-        length: int,
-        n_outputs: int = 2,
-        embedding_dim: int = 16,
-        channels: int = 32,
-        kernel_sizes: Sequence[int] = (3, 4, 5),
-    ) -> None:
-        super().__init__()
-        _check_text_sizes(self, vocab_size, length, n_outputs, embedding_dim)
-        positive_int("channels", channels)
-        kernel_sizes = tuple(positive_int("each kernel size", k) for k in kernel_sizes)
-        if not kernel_sizes or max(kernel_sizes) > length:
-            raise ValueError(f"kernel_sizes must be non-empty and at most length = {length}; got {kernel_sizes}.")
-        self.embed = nn.Embedding(vocab_size, embedding_dim, padding_idx=0)
-        self.convs = nn.ModuleList(nn.Conv1d(embedding_dim, channels, k) for k in kernel_sizes)
-        self.head = nn.Linear(channels * len(kernel_sizes), n_outputs)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Map token ids of shape (batch, length) to logits of shape (batch, n_outputs)."""
-        e = self.embed(_token_ids(x, self.length, self.vocab_size, "TextCNN")).transpose(1, 2)  # (batch, dim, length)
-        pooled = [torch.relu(conv(e)).amax(dim=2) for conv in self.convs]  # each (batch, channels)
-        return self.head(torch.cat(pooled, dim=1))
-
-
-class GRUClassifier(nn.Module):
-    """A recurrent sentence classifier: word embeddings, a GRU, its state after the last word.
-
-    The GRU (Cho et al., 2014) reads the words in order and carries a state from one to
-    the next, so it can relate words that are far apart. Rows are padded with 0 at the
-    end; the state is taken at each row's last non-padding word.
-
-    Parameters
-    ----------
-    vocab_size, length, n_outputs, embedding_dim
-        As in :class:`TextCNN`.
-    state_size : int
-        Size of the GRU's state.
-    """
-
-    def __init__(
-        self, vocab_size: int, length: int, n_outputs: int = 2, embedding_dim: int = 16, state_size: int = 32
-    ) -> None:
-        super().__init__()
-        _check_text_sizes(self, vocab_size, length, n_outputs, embedding_dim)
-        positive_int("state_size", state_size)
-        self.embed = nn.Embedding(vocab_size, embedding_dim, padding_idx=0)
-        self.gru = nn.GRU(embedding_dim, state_size, batch_first=True)
-        self.head = nn.Linear(state_size, n_outputs)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Map token ids of shape (batch, length) to logits of shape (batch, n_outputs)."""
-        ids = _token_ids(x, self.length, self.vocab_size, "GRUClassifier")
-        states, _ = self.gru(self.embed(ids))  # (batch, length, state_size)
-        last = (ids > 0).sum(dim=1).clamp(min=1) - 1  # index of each row's last word
-        return self.head(states[torch.arange(len(ids)), last])
 
 
 def count_parameters(model: nn.Module) -> int:

