@@ -29,6 +29,16 @@ def test_a_table_has_no_row_labels_no_dropped_columns_and_no_target_among_its_fe
 
 
 @pytest.mark.parametrize("name", tables.NAMES)
+def test_no_feature_is_fixed_by_the_class(frames, name):
+    # A column that takes one value per class (leaf_id_flavia's botanical descriptions, given per
+    # species) is the answer in other words, not a measurement.
+    X, y = frames[name]
+    for column in X.columns:
+        values = X[column].astype(str)
+        assert values.nunique() == 1 or values.groupby(y.to_numpy()).nunique().max() > 1, column
+
+
+@pytest.mark.parametrize("name", tables.NAMES)
 def test_the_stated_number_of_classes_is_the_tables(frames, name):
     stated = re.search(r"\((\d+)\)", TABLES[name].predicts)  # "a penguin's species (3) from ..."
     n_classes = frames[name][1].nunique()

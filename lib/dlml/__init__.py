@@ -5,6 +5,7 @@ One concept per module:
 - :mod:`dlml.device` — where to compute (CUDA, MPS or CPU) and seeding;
 - :mod:`dlml.data` — the book's data sets, generated or bundled, offline;
 - :mod:`dlml.tables` — the real tables shipped inside packages: source, licence, reading;
+- :mod:`dlml.tabular` — models for real tables: categories and missing values as each family expects;
 - :mod:`dlml.models` — the neural networks for rows of numbers, built by name;
 - :mod:`dlml.text_models` — the neural networks for text (token ids);
 - :mod:`dlml.train` — the training loop;

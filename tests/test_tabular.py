@@ -1,0 +1,55 @@
+"""Models for real tables: each family reads categories and missing values as it expects."""
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+
+from dlml import data, tabular
+
+
+@pytest.fixture(scope="module")
+def credit():
+    """Real loans: 9 numeric columns (some with gaps) and 4 categorical ones."""
+    return data.load("credit_data", n_train=600, n_test=300, seed=0)
+
+
+def test_the_encoder_imputes_marks_gaps_scales_and_one_hot_encodes(credit):
+    X = tabular.encoder(credit).fit_transform(credit.X_train)
+    categorical = credit.meta["categorical"]
+    numeric = [i for i in range(credit.n_features) if i not in categorical]
+    with_gaps = sum(np.isnan(credit.X_train[:, i]).any() for i in numeric)
+    seen = sum(len(np.unique(c[~np.isnan(c)])) for c in credit.X_train[:, categorical].T)
+    assert X.shape == (600, len(numeric) + with_gaps + seen) and np.isfinite(X).all()
+    np.testing.assert_allclose(X[:, : len(numeric)].mean(axis=0), 0, atol=1e-5)  # standardised numbers
+
+
+def test_a_category_unseen_in_training_encodes_as_zeros(credit):
+    enc = tabular.encoder(credit).fit(credit.X_train)
+    row = credit.X_train[:1].copy()
+    row[0, credit.meta["categorical"][0]] = 99  # no such category
+    known = enc.transform(credit.X_train[:1])
+    assert enc.transform(row).sum() < known.sum()
+
+
+def test_boosting_declares_exactly_the_categorical_columns(credit):
+    boosting = tabular.line_up(credit)["gradient boosting"]
+    assert np.flatnonzero(boosting.categorical_features).tolist() == list(credit.meta["categorical"])
+
+
+def test_every_model_fits_a_table_with_gaps_and_categories_and_beats_the_majority_class(credit):
+    majority = np.bincount(credit.y_test).max() / len(credit.y_test)
+    for name, model in tabular.line_up(credit, seed=1).items():
+        score = clone(model).fit(credit.X_train, credit.y_train).score(credit.X_test, credit.y_test)
+        assert score > majority, name
+
+
+def test_a_table_without_categories_gets_numbers_only():
+    ds = data.load("spam7", n_train=300, n_test=100, seed=0)
+    X = tabular.encoder(ds).fit_transform(ds.X_train)
+    assert X.shape == (300, ds.n_features)
+    assert not any(tabular.line_up(ds)["gradient boosting"].categorical_features)
+
+
+def test_something_other_than_a_dataset_is_a_clear_error():
+    with pytest.raises(TypeError, match="ds must be a dlml.data.Dataset; got ndarray"):
+        tabular.line_up(np.zeros((3, 2)))
