@@ -108,7 +108,10 @@ def test_command_line_round_trip():
     "changes, message",
     [
         ({"data": "imagenet"}, "data must be one of"),
-        ({"module": "resnet"}, r"module must be one of \('mlp', 'cnn1d', 'cnn2d', 'textcnn', 'gru'\); got 'resnet'"),
+        (
+            {"module": "resnet"},
+            r"module must be one of \('mlp', 'cnn1d', 'cnn2d', 'textcnn', 'gru', 'table_net'\); got 'resnet'",
+        ),
         ({"optimiser": "lbfgs"}, "optimiser must be one of"),
         ({"epochs": 0}, "epochs must be a positive integer; got 0"),
         ({"early_stopping": True}, "early_stopping needs a validation set"),

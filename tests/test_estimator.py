@@ -104,7 +104,7 @@ def test_wrong_width_at_predict_time_is_an_error(wine):
 def test_unknown_module_is_explained(wine):
     with pytest.raises(
         ValueError,
-        match=r"module must be one of \('mlp', 'cnn1d', 'cnn2d', 'textcnn', 'gru'\) "
+        match=r"module must be one of \('mlp', 'cnn1d', 'cnn2d', 'textcnn', 'gru', 'table_net'\) "
         r"or a callable; got 'resnet'",
     ):
         NeuralNetClassifier("resnet", **FAST).fit(wine.X_train, wine.y_train)

@@ -7,6 +7,7 @@ One concept per module:
 - :mod:`dlml.tables` — the real tables shipped inside packages: source, licence, reading;
 - :mod:`dlml.tabular` — models for real tables: categories and missing values as each family expects;
 - :mod:`dlml.models` — the neural networks for rows of numbers, built by name;
+- :mod:`dlml.table_net` — a network for tables: periodic embeddings, an ensemble in one network;
 - :mod:`dlml.text_models` — the neural networks for text (token ids);
 - :mod:`dlml.train` — the training loop;
 - :mod:`dlml.activations` — what the hidden layers of a trained network output; linear probes;

@@ -32,6 +32,7 @@ import torch
 from torch import nn
 
 from dlml.checks import check_width, positive_int
+from dlml.table_net import TableNet
 from dlml.text_models import GRUClassifier, TextCNN
 
 ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid, "gelu": nn.GELU}
@@ -206,6 +207,7 @@ ARCHITECTURES: dict[str, Callable[..., nn.Module]] = {
     # The text models need vocab_size; their rows are padded token ids.
     "textcnn": lambda n_features, n_classes, **kw: TextCNN(length=n_features, n_outputs=n_classes, **kw),
     "gru": lambda n_features, n_classes, **kw: GRUClassifier(length=n_features, n_outputs=n_classes, **kw),
+    "table_net": lambda n_features, n_classes, **kw: TableNet(n_features, n_outputs=n_classes, **kw),
 }
 
 
@@ -214,7 +216,7 @@ def build(name: str, n_features: int, n_classes: int, **params) -> nn.Module:
 
     Parameters
     ----------
-    name : {"mlp", "cnn1d", "cnn2d", "textcnn", "gru"}
+    name : {"mlp", "cnn1d", "cnn2d", "textcnn", "gru", "table_net"}
     n_features, n_classes : int
         Width of each input row and number of outputs.
     **params

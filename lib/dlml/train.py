@@ -281,7 +281,11 @@ def _train_one_epoch(model, Xt, yt, optimiser, scheduler, loss_fn, batch_size, g
     for idx in batches:
         xb, yb = Xt[idx], yt[idx]
         out = model(xb)
-        loss = loss_fn(out, yb)
+        if out.ndim == 3:  # an ensemble in one network (dlml.table_net): each member's loss, averaged
+            loss = loss_fn(out.flatten(0, 1), yb.repeat_interleave(out.shape[1]))
+            out = out.softmax(-1).mean(1)  # the members' mean probability, for the accuracy
+        else:
+            loss = loss_fn(out, yb)
         optimiser.zero_grad(set_to_none=True)
         loss.backward()
         optimiser.step()
