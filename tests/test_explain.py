@@ -16,17 +16,6 @@ def linear():
     return nn.Linear(5, 3)
 
 
-@pytest.fixture
-def mlp():
-    torch.manual_seed(0)
-    return MLP(6, (16, 8), 4)
-
-
-@pytest.fixture
-def X():
-    return np.random.default_rng(0).normal(size=(20, 6)).astype(np.float32)
-
-
 def test_saliency_of_a_linear_model_is_its_weight_row(linear):
     X = np.random.default_rng(1).normal(size=(7, 5))
     for c in range(3):

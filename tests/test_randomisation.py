@@ -6,19 +6,7 @@ from sklearn.linear_model import LogisticRegression
 from torch import nn
 
 from dlml.explain import saliency
-from dlml.models import MLP
 from dlml.randomisation import randomised_copy, rank_agreement
-
-
-@pytest.fixture
-def mlp():
-    torch.manual_seed(0)
-    return MLP(6, (16, 8), 4)
-
-
-@pytest.fixture
-def X():
-    return np.random.default_rng(0).normal(size=(20, 6)).astype(np.float32)
 
 
 def test_randomised_copy_cascades_from_the_output_and_leaves_the_model_alone(mlp):
