@@ -22,7 +22,7 @@ Examples
 
 from __future__ import annotations
 
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, clone
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
 from sklearn.impute import SimpleImputer
@@ -30,8 +30,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
+from dlml import zoo
 from dlml.data import Dataset
-from dlml.estimator import NeuralNetClassifier
 from dlml.seeds import book_seed
 
 
@@ -81,9 +81,8 @@ def line_up(ds: Dataset, seed: int = book_seed(0)) -> dict[str, BaseEstimator]:
     """
     _, categorical = _columns(ds)
     mask = [i in categorical for i in range(ds.n_features)]
-    stopping = dict(early_stopping=True, validation_fraction=0.1, patience=10, random_state=seed, progress=False)
-    mlp = NeuralNetClassifier("mlp", {"hidden": (128, 128)}, epochs=200, batch_size=64, **stopping)
-    table_net = NeuralNetClassifier("table_net", {}, epochs=200, batch_size=64, **stopping)
+    mlp = zoo.mlp(random_state=seed)[-1]  # the book's default MLP, stopped early; the encoder scales instead
+    table_net = clone(mlp).set_params(module="table_net", module_params={})  # the same training settings
     return {
         "logistic regression": make_pipeline(encoder(ds), LogisticRegression(max_iter=5000)),
         "random forest": RandomForestClassifier(n_estimators=200, n_jobs=1, random_state=seed),
