@@ -3,13 +3,14 @@ import pandas as pd
 import pytest
 from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 from sklearn.tree import DecisionTreeClassifier
 
-from dlml.compare import COLUMNS, compare, n_parameters, summarise
+from dlml.compare import COLUMNS, compare, compare_tasks, n_parameters, roc_auc, summarise
 from dlml.data import load
 from dlml.estimator import NeuralNetClassifier
 
@@ -206,3 +207,57 @@ def test_mean_interval_explains_missing_columns():
 def test_bad_n_jobs_is_explained(wine):
     with pytest.raises(ValueError, match="n_jobs must be a positive integer; got 0"):
         compare({"tree": DecisionTreeClassifier()}, wine, n_jobs=0)
+
+
+def test_roc_auc_counts_pairs_ranked_right_and_averages_classes_one_against_the_rest():
+    y = np.array([0, 0, 1, 1])
+    # one positive (0.35) ranks below one negative (0.4): 3 of 4 pairs right
+    assert roc_auc(y, np.array([[0.9, 0.1], [0.6, 0.4], [0.65, 0.35], [0.2, 0.8]])) == 0.75
+    y3 = np.array([0, 1, 2, 0, 1, 2])
+    p3 = np.random.default_rng(0).dirichlet(np.ones(3), size=6)
+    by_hand = np.mean([roc_auc_score(y3 == k, p3[:, k]) for k in range(3)])
+    assert roc_auc(y3, p3) == pytest.approx(by_hand)
+
+
+def test_roc_auc_explains_probabilities_of_the_wrong_shape():
+    with pytest.raises(ValueError, match=r"probabilities must have shape \(n, classes >= 2\); got \(4,\)"):
+        roc_auc(np.array([0, 0, 1, 1]), np.array([0.1, 0.4, 0.35, 0.8]))
+
+
+def test_auc_on_request_is_the_roc_auc_of_the_fitted_model(wine):
+    table = compare({"forest": RandomForestClassifier(n_estimators=10)}, wine, seeds=(5,), auc=True)
+    forest = RandomForestClassifier(n_estimators=10, random_state=5).fit(wine.X_train, wine.y_train)
+    assert table.columns[-1] == "test_auc"
+    assert table.test_auc.iloc[0] == roc_auc(wine.y_test, forest.predict_proba(wine.X_test))
+
+
+def test_compare_tasks_runs_every_task_seed_and_model_and_builds_models_per_dataset():
+    seen = []
+
+    def models(ds):
+        seen.append((ds.name, ds.n_features))
+        return {"tree": DecisionTreeClassifier(max_depth=2), "logistic": LogisticRegression(max_iter=1000)}
+
+    tasks = {"moons": lambda seed: load("moons", n_train=60, n_test=40, seed=seed), "wine": load("wine", seed=0)}
+    table = compare_tasks(tasks, models, seeds=(0, 1), n_jobs=2)
+    assert list(table.columns) == ["task", *COLUMNS]
+    assert table[["task", "seed", "model"]].values.tolist() == [
+        [task, seed, model] for task in tasks for seed in (0, 1) for model in ("tree", "logistic")
+    ]
+    assert seen == [("moons", 2), ("moons", 2), ("wine", 13), ("wine", 13)]
+    alone = compare(models(load("wine", seed=0)), tasks["wine"], seeds=(0, 1))
+    assert table[table.task == "wine"].test_accuracy.tolist() == alone.test_accuracy.tolist()
+
+
+@pytest.mark.parametrize(
+    "tasks, models, message",
+    [
+        ({}, {"t": DecisionTreeClassifier()}, "tasks is empty"),
+        ({"a": np.zeros(3)}, {"t": DecisionTreeClassifier()}, "task 'a' must be a Dataset or a function"),
+        ({"a": lambda seed: load("wine", seed=seed)}, 3, "models must be a mapping or a function Dataset -> mapping"),
+        ({"a": lambda seed: load("wine", seed=seed)}, lambda ds: {}, "models is empty"),
+    ],
+)
+def test_compare_tasks_explains_bad_arguments(tasks, models, message):
+    with pytest.raises(ValueError, match=message):
+        compare_tasks(tasks, models, seeds=(0,))

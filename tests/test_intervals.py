@@ -51,3 +51,11 @@ def test_percent_intervals_stay_within_0_and_100_best_first():
     out = percent_intervals(table)
     assert out.index.tolist() == ["a", "b"] and out.loc["a", "high"] == 100.0
     assert out.loc["b", "mean"] == pytest.approx(60.0) and out.loc["b", "n"] == 3
+
+
+def test_percent_intervals_of_another_column():
+    table = pd.DataFrame(
+        {"model": ["a", "a", "b", "b"], "test_accuracy": [0.9, 0.9, 0.8, 0.8], "test_auc": [0.6, 0.7, 0.9, 0.9]}
+    )
+    out = percent_intervals(table, value="test_auc")
+    assert out.index.tolist() == ["b", "a"] and out.loc["a", "mean"] == pytest.approx(65.0)

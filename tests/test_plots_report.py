@@ -153,3 +153,19 @@ def test_the_sites_own_check_tools_and_the_data_packages_are_not_part_of_the_pla
 def test_pct_rounds_a_share_to_a_percentage_with_one_decimal():
     assert report.pct(0.87349) == 87.3 and report.pct(np.float32(0.5)) == 50.0
     assert isinstance(report.pct(np.float64(0.25)), float)
+
+
+def test_interval_plot_shows_the_column_asked_for_and_explains_an_unknown_one():
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    runs = pd.DataFrame(
+        {"model": ["a", "a", "b", "b"], "test_accuracy": [0.8, 0.9, 0.6, 0.7], "test_auc": [0.6, 0.7, 0.9, 0.95]}
+    )
+    fig, ax = plt.subplots()
+    plots.interval_plot(ax, runs, value="test_auc")
+    assert ax.get_xlabel() == "test ROC AUC (%)"
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["a", "b"]  # b has the higher AUC: top row
+    with pytest.raises(ValueError, match=r"value must be one of \['test_accuracy', 'test_auc'\]; got 'auc'"):
+        plots.interval_plot(ax, runs, value="auc")
+    plt.close(fig)

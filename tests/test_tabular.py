@@ -53,3 +53,14 @@ def test_a_table_without_categories_gets_numbers_only():
 def test_something_other_than_a_dataset_is_a_clear_error():
     with pytest.raises(TypeError, match="ds must be a dlml.data.Dataset; got ndarray"):
         tabular.line_up(np.zeros((3, 2)))
+
+
+def test_boosting_and_the_networks_stop_early_on_the_same_terms(credit):
+    models = tabular.line_up(credit)
+    boosting, mlp, net = models["gradient boosting"], models["MLP"][-1], models["tabular network"][-1]
+    assert boosting.early_stopping is True and boosting.validation_fraction == 0.1
+    assert boosting.n_iter_no_change == mlp.patience == net.patience == tabular.PATIENCE
+    assert mlp.early_stopping and net.early_stopping and mlp.validation_fraction == net.validation_fraction == 0.1
+    assert {k: v for k, v in mlp.get_params().items() if "module" not in k} == {
+        k: v for k, v in net.get_params().items() if "module" not in k
+    }

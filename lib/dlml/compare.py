@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, clone
-from sklearn.metrics import accuracy_score
+from sklearn.metrics import accuracy_score, roc_auc_score
 from sklearn.pipeline import Pipeline
 
 from dlml.checks import positive_int
@@ -95,7 +95,30 @@ def with_seed(estimator: BaseEstimator, seed: int) -> BaseEstimator:
     return model.set_params(**{k: seed for k in keys})
 
 
-def _fit_and_measure(name: str, estimator: BaseEstimator, ds: Dataset, seed: int, score_train: bool) -> dict:
+def roc_auc(y_true: np.ndarray, probabilities: np.ndarray) -> float:
+    """The area under the ROC curve: for two classes, the chance that a random positive example
+    scores above a random negative one; for more, the mean of each class against the rest.
+
+    Unlike accuracy it does not depend on a threshold, so it separates models on tables
+    where almost every row has the same class and accuracy barely moves from the share of
+    that class.
+
+    Examples
+    --------
+    >>> roc_auc(np.array([0, 0, 1, 1]), np.array([[0.9, 0.1], [0.4, 0.6], [0.3, 0.7], [0.2, 0.8]]))
+    1.0
+    """
+    probabilities = np.asarray(probabilities)
+    if probabilities.ndim != 2 or probabilities.shape[1] < 2:
+        raise ValueError(f"probabilities must have shape (n, classes >= 2); got {probabilities.shape}.")
+    if probabilities.shape[1] == 2:
+        return float(roc_auc_score(y_true, probabilities[:, 1]))
+    return float(roc_auc_score(y_true, probabilities, multi_class="ovr", labels=np.arange(probabilities.shape[1])))
+
+
+def _fit_and_measure(
+    name: str, estimator: BaseEstimator, ds: Dataset, seed: int, score_train: bool, score_auc: bool = False
+) -> dict:
     model = with_seed(estimator, seed)
     start = time.perf_counter()
     model.fit(ds.X_train, ds.y_train)
@@ -112,6 +135,8 @@ def _fit_and_measure(name: str, estimator: BaseEstimator, ds: Dataset, seed: int
     }
     if score_train:
         row["train_accuracy"] = accuracy_score(ds.y_train, model.predict(ds.X_train))
+    if score_auc:
+        row["test_auc"] = roc_auc(ds.y_test, model.predict_proba(ds.X_test))
     return row
 
 
@@ -121,6 +146,7 @@ def compare(
     seeds: Sequence[int] = (0, 1, 2),
     *,
     score_train: bool = False,
+    auc: bool = False,
     n_jobs: int = 1,
 ) -> pd.DataFrame:
     """Fit every model once per seed and measure it on the test set.
@@ -138,6 +164,9 @@ def compare(
     score_train : bool
         Also measure accuracy on the training set (column ``train_accuracy``), to see
         the gap between the two.
+    auc : bool
+        Also measure the area under the ROC curve on the test set (column ``test_auc``,
+        :func:`roc_auc`); every model needs ``predict_proba``.
     n_jobs : int
         Processes to run (model, seed) fits in parallel. Accuracies do not change; fit
         times do, since parallel fits share the machine: time with ``n_jobs=1``.
@@ -146,18 +175,78 @@ def compare(
     -------
     pandas.DataFrame
         One row per (model, seed), with the columns in ``COLUMNS``
-        (and ``train_accuracy`` when asked).
+        (and ``train_accuracy``, ``test_auc`` when asked).
     """
     _check_models(models)
     if not seeds:
         raise ValueError("seeds is empty; give at least one seed.")
     if not (isinstance(data, Dataset) or callable(data)):
         raise ValueError(f"data must be a Dataset or a function seed -> Dataset; got {type(data).__name__}.")
+    table = compare_tasks({"": data}, models, seeds, score_train=score_train, auc=auc, n_jobs=n_jobs)
+    return table.drop(columns="task")
+
+
+def compare_tasks(
+    tasks: Mapping[str, Dataset | Callable[[int], Dataset]],
+    models: Mapping[str, BaseEstimator] | Callable[[Dataset], Mapping[str, BaseEstimator]],
+    seeds: Sequence[int] = (0, 1, 2),
+    *,
+    score_train: bool = False,
+    auc: bool = False,
+    n_jobs: int = 1,
+) -> pd.DataFrame:
+    """:func:`compare` on several tasks at once, all fits in one pass over the processes.
+
+    Parameters
+    ----------
+    tasks : mapping of name to Dataset or callable ``seed -> Dataset``
+        E.g. one entry per real table, each making a new split for each seed.
+    models : mapping of name to unfitted estimator, or a callable ``Dataset -> mapping``
+        A callable builds the models for each task and seed, say for a table's own
+        categorical columns (:func:`dlml.tabular.line_up`).
+    seeds, score_train, auc, n_jobs
+        As in :func:`compare`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :func:`compare`, after a first column ``task``; one row per
+        (task, seed, model), in that order.
+
+    Examples
+    --------
+    >>> from sklearn.tree import DecisionTreeClassifier
+    >>> from dlml.data import load
+    >>> table = compare_tasks({"moons": lambda seed: load("moons", n_train=50, n_test=50, seed=seed),
+    ...                        "wine": lambda seed: load("wine", seed=seed)},
+    ...                       {"tree": DecisionTreeClassifier(max_depth=2)}, seeds=(0, 1), auc=True)
+    >>> table.groupby("task").size().to_dict(), bool(table["test_auc"].between(0.5, 1).all())
+    ({'moons': 2, 'wine': 2}, True)
+    """
+    if not tasks:
+        raise ValueError("tasks is empty; give at least one {name: Dataset or function seed -> Dataset}.")
+    for name, data in tasks.items():
+        if not (isinstance(data, Dataset) or callable(data)):
+            raise ValueError(
+                f"task {name!r} must be a Dataset or a function seed -> Dataset; got {type(data).__name__}."
+            )
+    if not (isinstance(models, Mapping) or callable(models)):
+        raise ValueError(f"models must be a mapping or a function Dataset -> mapping; got {type(models).__name__}.")
+    if isinstance(models, Mapping):
+        _check_models(models)
+    if not seeds:
+        raise ValueError("seeds is empty; give at least one seed.")
     _check_n_jobs(n_jobs)
-    datasets = {seed: data if isinstance(data, Dataset) else data(seed) for seed in seeds}
-    jobs = [(name, est, datasets[seed], seed, score_train) for seed in seeds for name, est in models.items()]
-    columns = COLUMNS + (["train_accuracy"] if score_train else [])
-    return pd.DataFrame(_run(jobs, n_jobs), columns=columns)
+    tasks_jobs = []
+    for task, data in tasks.items():
+        for seed in seeds:
+            ds = data if isinstance(data, Dataset) else data(seed)
+            task_models = models if isinstance(models, Mapping) else models(ds)
+            _check_models(task_models)
+            tasks_jobs += [(task, (name, est, ds, seed, score_train, auc)) for name, est in task_models.items()]
+    columns = COLUMNS + ["train_accuracy"] * score_train + ["test_auc"] * auc
+    table = pd.DataFrame(_run([job for _, job in tasks_jobs], n_jobs), columns=columns)
+    return table.assign(task=[t for t, _ in tasks_jobs])[["task", *columns]]
 
 
 def _check_models(models: Mapping[str, BaseEstimator]) -> None:

@@ -64,8 +64,9 @@ def mean_interval(
     return out[["mean", "low", "high", "n"]]
 
 
-def percent_intervals(table: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
-    """Each model's mean test accuracy and its interval over seeds in percent, best model first.
+def percent_intervals(table: pd.DataFrame, level: float = 0.95, value: str = "test_accuracy") -> pd.DataFrame:
+    """Each model's mean test accuracy (or other share ``value``) and its interval over seeds
+    in percent, best model first.
 
     The interval is kept within [0, 100]: an accuracy cannot leave it, even where the
     t-interval of a few seeds would.
@@ -75,7 +76,7 @@ def percent_intervals(table: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
     pandas.DataFrame
         Columns ``mean``, ``low``, ``high`` (percent) and ``n`` (seeds), indexed by model.
     """
-    out = mean_interval(table, level=level)
+    out = mean_interval(table, level=level, value=value)
     out[["mean", "low", "high"]] = (100 * out[["mean", "low", "high"]]).clip(0, 100)
     return out.sort_values("mean", ascending=False)
 

@@ -93,9 +93,13 @@ def plot_decision_boundary(predict, X: np.ndarray, y: np.ndarray, ax=None, *, re
     return ax
 
 
-def interval_plot(ax, runs, title: str = "", colours: dict | None = None):
-    """One row per model, best at the top: each run's test accuracy as a dot, the mean and
-    its 95 % interval over runs in black (:func:`dlml.intervals.percent_intervals`).
+# What interval_plot can show: the column, and its axis label.
+VALUE_LABELS = {"test_accuracy": "test accuracy (%)", "test_auc": "test ROC AUC (%)"}
+
+
+def interval_plot(ax, runs, title: str = "", colours: dict | None = None, value: str = "test_accuracy"):
+    """One row per model, best at the top: each run's test accuracy (or ``value``) as a dot,
+    the mean and its 95 % interval over runs in black (:func:`dlml.intervals.percent_intervals`).
 
     Parameters
     ----------
@@ -106,6 +110,8 @@ def interval_plot(ax, runs, title: str = "", colours: dict | None = None):
     title : str
     colours : dict, optional
         A colour for the dots of some models; the others get the palette's first colour.
+    value : str
+        The column to plot, a share: ``"test_accuracy"`` or ``"test_auc"`` (ROC AUC).
 
     Returns
     -------
@@ -118,15 +124,17 @@ def interval_plot(ax, runs, title: str = "", colours: dict | None = None):
     >>> [t.get_text() for t in interval_plot(plt.gca(), runs).get_yticklabels()]
     ['b', 'a']
     """
-    summary = percent_intervals(runs).iloc[::-1]  # the best model on the top row
+    if value not in VALUE_LABELS:
+        raise ValueError(f"value must be one of {sorted(VALUE_LABELS)}; got {value!r}.")
+    summary = percent_intervals(runs, value=value).iloc[::-1]  # the best model on the top row
     for row, (name, s) in enumerate(summary.iterrows()):
-        accuracies = 100 * runs.loc[runs["model"] == name, "test_accuracy"]
+        accuracies = 100 * runs.loc[runs["model"] == name, value]
         colour = (colours or {}).get(name, PALETTE[0])
         ax.scatter(accuracies, np.full(len(accuracies), row) + 0.15, color=colour, alpha=0.6, s=22)
         err = [[s["mean"] - s["low"]], [s["high"] - s["mean"]]] if s["n"] > 1 else None
         ax.errorbar(s["mean"], row - 0.15, xerr=err, fmt="o", color="black", markersize=4, capsize=3)
     ax.set_yticks(range(len(summary)), summary.index)
-    ax.set(xlabel="test accuracy (%)", title=title)
+    ax.set(xlabel=VALUE_LABELS[value], title=title)
     ax.grid(axis="y", visible=False)
     return ax
 

@@ -95,12 +95,12 @@ class TableNet(nn.Module):
         self,
         n_inputs: int,
         n_outputs: int,
-        hidden: Sequence[int] = (256, 256),
-        members: int = 8,
+        hidden: Sequence[int] = (128, 128),
+        members: int = 4,
         dropout: float = 0.1,
         n_frequencies: int = 16,
         sigma: float = 0.1,
-        embedding_dim: int = 16,
+        embedding_dim: int = 8,
     ):
         super().__init__()
         self.n_inputs = positive_int("n_inputs", n_inputs)

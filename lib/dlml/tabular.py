@@ -34,6 +34,8 @@ from dlml import zoo
 from dlml.data import Dataset
 from dlml.seeds import book_seed
 
+PATIENCE = 5  # rounds without a lower validation loss before boosting or a network stops
+
 
 def _columns(ds: Dataset) -> tuple[list[int], list[int]]:
     """The indices of the numeric and of the categorical columns of ``ds``."""
@@ -65,11 +67,14 @@ def encoder(ds: Dataset) -> ColumnTransformer:
 
 
 def line_up(ds: Dataset, seed: int = book_seed(0)) -> dict[str, BaseEstimator]:
-    """Unfitted classical models and two networks for the table ``ds``, with default settings.
+    """Unfitted classical models and two networks for the table ``ds``, each with its library's defaults.
 
-    The networks are the book's default MLP and a :class:`dlml.table_net.TableNet` (periodic
-    embeddings, an ensemble of eight in one network), both stopped early on 10 % of the
-    training data.
+    Equal effort: no model is tuned. The three that learn in rounds (boosting and the two
+    networks) stop early on the same terms: 10 % of the training rows held out, and training
+    stops once the loss on them has not improved for ``PATIENCE`` rounds (epochs for the
+    networks, trees for boosting). The networks are the book's default MLP and a
+    :class:`dlml.table_net.TableNet` (periodic embeddings, an ensemble of four in one
+    network), trained alike.
 
     Parameters
     ----------
@@ -81,12 +86,19 @@ def line_up(ds: Dataset, seed: int = book_seed(0)) -> dict[str, BaseEstimator]:
     """
     _, categorical = _columns(ds)
     mask = [i in categorical for i in range(ds.n_features)]
-    mlp = zoo.mlp(random_state=seed)[-1]  # the book's default MLP, stopped early; the encoder scales instead
+    mlp = zoo.mlp(random_state=seed, patience=PATIENCE)[-1]  # the book's default MLP; the encoder scales instead
     table_net = clone(mlp).set_params(module="table_net", module_params={})  # the same training settings
+    boosting = HistGradientBoostingClassifier(
+        categorical_features=mask,
+        early_stopping=True,
+        validation_fraction=0.1,
+        n_iter_no_change=PATIENCE,
+        random_state=seed,
+    )
     return {
         "logistic regression": make_pipeline(encoder(ds), LogisticRegression(max_iter=5000)),
-        "random forest": RandomForestClassifier(n_estimators=200, n_jobs=1, random_state=seed),
-        "gradient boosting": HistGradientBoostingClassifier(categorical_features=mask, random_state=seed),
+        "random forest": RandomForestClassifier(n_jobs=1, random_state=seed),
+        "gradient boosting": boosting,
         "MLP": make_pipeline(encoder(ds), mlp),
         "tabular network": make_pipeline(encoder(ds), table_net),
     }
