@@ -119,3 +119,31 @@ def test_the_pins_in_the_install_message_are_the_locks_and_the_packages_the_extr
     assert tables.PACKAGES == {package: pinned[package] for package in tables.PACKAGES}
     extra = tomllib.loads((root / "pyproject.toml").read_text())["project"]["optional-dependencies"]["tables"]
     assert {re.match(r"[a-z]+", requirement).group() for requirement in extra} == set(tables.PACKAGES)
+
+
+def test_select_keeps_exactly_the_tables_that_meet_every_condition():
+    chosen = tables.select(min_rows=2000, max_classes=5, min_numeric=5, max_majority=0.75)
+    for name in tables.NAMES:
+        X, y, info = tables.arrays(name)
+        meets = (
+            len(y) >= 2000
+            and y.max() < 5
+            and X.shape[1] - len(info["categorical"]) >= 5
+            and np.bincount(y).max() / len(y) < 0.75
+        )
+        assert (name in chosen) == meets, name
+    assert tables.select() == tables.NAMES
+
+
+@pytest.mark.parametrize(
+    "settings, message",
+    [
+        ({"min_rows": -1}, "min_rows must be a whole number >= 0; got -1"),
+        ({"min_numeric": 2.5}, "min_numeric must be a whole number >= 0; got 2.5"),
+        ({"max_classes": 1}, "max_classes must be a whole number >= 2 or None; got 1"),
+        ({"max_majority": 0}, r"max_majority must be a share in \(0, 1\]; got 0"),
+    ],
+)
+def test_select_explains_bad_conditions(settings, message):
+    with pytest.raises(ValueError, match=message):
+        tables.select(**settings)

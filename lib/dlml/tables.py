@@ -272,3 +272,50 @@ def arrays(name: str) -> tuple[np.ndarray, np.ndarray, dict]:
     }
     y = pd.Categorical(frame_y, categories=classes).codes.astype(np.int64)
     return np.column_stack(columns), y, info
+
+
+def select(
+    *, min_rows: int = 0, max_classes: int | None = None, min_numeric: int = 0, max_majority: float = 1.0
+) -> tuple[str, ...]:
+    """The names of the tables that meet every condition, in alphabetical order.
+
+    A page states its rule for choosing tables instead of a list, so the choice cannot be
+    bent towards a result, and a table added to ``TABLES`` joins every page whose rule it meets.
+
+    Parameters
+    ----------
+    min_rows : int
+        At least this many rows.
+    max_classes : int, optional
+        At most this many classes.
+    min_numeric : int
+        At least this many columns that are not categorical.
+    max_majority : float
+        The most common class covers less than this share of the rows (1: no limit).
+
+    Examples
+    --------
+    >>> select(min_rows=2000, max_classes=5, min_numeric=5, max_majority=0.75)
+    ('cells', 'credit_data', 'diamonds', 'hpc_data', 'spam7')
+    """
+    for name, value in (("min_rows", min_rows), ("min_numeric", min_numeric)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+            raise ValueError(f"{name} must be a whole number >= 0; got {value!r}.")
+    if max_classes is not None and (
+        isinstance(max_classes, bool) or not isinstance(max_classes, (int, np.integer)) or max_classes < 2
+    ):
+        raise ValueError(f"max_classes must be a whole number >= 2 or None; got {max_classes!r}.")
+    if isinstance(max_majority, bool) or not isinstance(max_majority, (int, float)) or not 0 < max_majority <= 1:
+        raise ValueError(f"max_majority must be a share in (0, 1]; got {max_majority!r}.")
+    chosen = []
+    for name in NAMES:
+        X, y, info = arrays(name)
+        counts = np.bincount(y)
+        if (
+            len(y) >= min_rows
+            and (max_classes is None or len(counts) <= max_classes)
+            and X.shape[1] - len(info["categorical"]) >= min_numeric
+            and (max_majority == 1 or counts.max() / len(y) < max_majority)
+        ):
+            chosen.append(name)
+    return tuple(chosen)
