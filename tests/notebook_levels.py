@@ -218,6 +218,7 @@ def verdicts(nb) -> list[tuple[int, str, str, list[str], list[str]]]:
 # no suffix): they print no verdict, so at the seeds level they only have to run.
 METHOD_PAGES = {
     "02-dl-vs-ml/00-a-fair-fight": "the tuning protocol, and the search that chose dlml.recipes.SELECTED",
+    "02-dl-vs-ml/08-sample-size": "whether the real-table scoreboard depends on the size it subsamples the tables to",
 }
 
 
