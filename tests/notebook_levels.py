@@ -219,6 +219,7 @@ def verdicts(nb) -> list[tuple[int, str, str, list[str], list[str]]]:
 METHOD_PAGES = {
     "02-dl-vs-ml/00-a-fair-fight": "the tuning protocol, and the search that chose dlml.recipes.SELECTED",
     "02-dl-vs-ml/08-sample-size": "whether the real-table scoreboard depends on the size it subsamples the tables to",
+    "02-dl-vs-ml/09-tuning-on-tables": "whether the real-table scoreboard depends on its models' default settings",
 }
 
 
