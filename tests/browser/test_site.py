@@ -36,7 +36,8 @@ LAPTOP = (1280, 800)  # the narrowest desktop width at which no verdict may scro
 PREFACE_BUDGET = 1.5e6  # bytes, uncompressed: the home page of a reader on a slow connection
 MAX_ALT = 250  # characters of alt text; a figure's longer description follows it in a <details>
 PAGE_BUDGET = 2.5e6  # bytes, uncompressed: any other page
-SITE_BUDGET = 20e6  # bytes: the whole website, the PDF of the book included
+SITE_BUDGET = 21e6  # bytes: the whole website, the PDF of the book included (20 MB until the book
+# grew to 22 notebooks: the PDF, about half of it, grows by some 0.25 MB with each notebook page)
 WEIGHTS = SCREENSHOTS.parent / "page-weights.tsv"  # written by the weight test, for people to read
 GLOSSARY_TERM = "backpropagation"
 
@@ -236,7 +237,7 @@ def test_pages_load_only_what_they_use(browser, site):
 
 
 def test_site_is_small():
-    """The website, with the PDF of the book that it offers for download, within 20 MB."""
+    """The website, with the PDF of the book that it offers for download, within 21 MB."""
     files = [f for f in SITE.rglob("*") if f.is_file()]
     size = sum(f.stat().st_size for f in files)
     largest = sorted(files, key=lambda f: f.stat().st_size)[-3:]
