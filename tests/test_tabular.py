@@ -1,8 +1,11 @@
 """Models for real tables: each family reads categories and missing values as it expects."""
 
+import sys
+
 import numpy as np
 import pytest
 from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
 
 from dlml import data, tabular
 
@@ -64,3 +67,63 @@ def test_boosting_and_the_networks_stop_early_on_the_same_terms(credit):
     assert {k: v for k, v in mlp.get_params().items() if "module" not in k} == {
         k: v for k, v in net.get_params().items() if "module" not in k
     }
+
+
+def test_catboost_declares_the_categorical_columns_and_stops_early_on_the_same_terms(credit):
+    model = tabular.catboost(credit, seed=3)
+    assert list(model.categorical) == list(credit.meta["categorical"])
+    assert model.validation_fraction == 0.1 and model.patience == tabular.PATIENCE and model.random_state == 3
+    fitted = clone(model).fit(credit.X_train, credit.y_train)
+    assert fitted.model_.get_params()["cat_features"] == list(credit.meta["categorical"])
+    assert fitted.n_iter_ < 1000  # CatBoost's default number of rounds: it stopped early
+    majority = np.bincount(credit.y_test).max() / len(credit.y_test)
+    assert fitted.score(credit.X_test, credit.y_test) > majority
+
+
+def test_catboost_reads_missing_codes_and_numbers_and_writes_no_files(credit, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    X = credit.X_train.copy()
+    column = credit.meta["categorical"][0]
+    X[:20, column] = np.nan  # a missing category code
+    assert np.isnan(X).any()
+    model = tabular.catboost(credit).fit(X, credit.y_train)
+    proba = model.predict_proba(X[:5])
+    assert proba.shape == (5, 2) and np.allclose(proba.sum(axis=1), 1)
+    assert list(tmp_path.iterdir()) == []  # no catboost_info/
+
+
+def test_catboost_is_deterministic_for_a_seed_and_keeps_the_class_labels(credit):
+    y = np.where(credit.y_train == 1, "yes", "no")
+    a, b = (tabular.catboost(credit, seed=0).fit(credit.X_train, y) for _ in range(2))
+    assert np.array_equal(a.predict_proba(credit.X_test), b.predict_proba(credit.X_test))
+    assert set(a.predict(credit.X_test)) <= {"yes", "no"}
+
+
+@pytest.mark.parametrize(
+    ("params", "error", "message"),
+    [
+        ({"validation_fraction": 1.0}, ValueError, r"validation_fraction must be in \(0, 1\); got 1.0"),
+        ({"patience": 0}, ValueError, "patience must be a positive integer; got 0"),
+        ({"categorical": [99]}, ValueError, "a categorical column must be an integer from 0 to 12; got 99"),
+        ({"categorical": ["sex"]}, TypeError, "a categorical column must be"),
+    ],
+)
+def test_catboost_bad_settings_are_clear_errors(credit, params, error, message):
+    with pytest.raises(error, match=message):
+        tabular.CatBoost(**params).fit(credit.X_train, credit.y_train)
+
+
+def test_catboost_one_class_and_a_wrong_width_are_clear_errors(credit):
+    with pytest.raises(ValueError, match="y must hold at least 2 classes; got 1"):
+        tabular.CatBoost().fit(credit.X_train, np.zeros(len(credit.y_train)))
+    model = tabular.catboost(credit).fit(credit.X_train, credit.y_train)
+    with pytest.raises(ValueError, match="X has 3 columns; the model was fitted on 13"):
+        model.predict_proba(credit.X_test[:, :3])
+    with pytest.raises(NotFittedError):
+        tabular.CatBoost().predict(credit.X_test)
+
+
+def test_catboost_missing_package_is_a_clear_error(credit, monkeypatch):
+    monkeypatch.setitem(sys.modules, "catboost", None)  # as if it were not installed
+    with pytest.raises(ModuleNotFoundError, match="CatBoost is not installed; `pip install catboost`"):
+        tabular.CatBoost().fit(credit.X_train, credit.y_train)

@@ -5,6 +5,8 @@ columns, coded 0, 1, 2, ... (``Dataset.meta["categorical"]``), and missing value
 
 - Gradient-boosted trees read both natively: the categorical columns are declared, so a
   split can send any subset of categories left, and a missing value learns its own branch.
+  :class:`CatBoost` (a second boosting library) encodes each category by the mean class of
+  the rows seen before it, in a random order, instead.
 - A random forest reads missing values natively and the category codes as numbers.
 - Linear models and networks need every input on one scale and no gaps
   (:func:`encoder`): a numeric column's missing values become its median, with a column
@@ -22,15 +24,20 @@ Examples
 
 from __future__ import annotations
 
-from sklearn.base import BaseEstimator, clone
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
+from sklearn.utils.validation import check_array, check_is_fitted, check_X_y
 
 from dlml import zoo
+from dlml.checks import integer, positive_int
 from dlml.data import Dataset
 from dlml.seeds import book_seed
 
@@ -102,3 +109,104 @@ def line_up(ds: Dataset, seed: int = book_seed(0)) -> dict[str, BaseEstimator]:
         "MLP": make_pipeline(encoder(ds), mlp),
         "tabular network": make_pipeline(encoder(ds), table_net),
     }
+
+
+class CatBoost(ClassifierMixin, BaseEstimator):
+    """CatBoost's gradient boosting at its defaults, stopped early on the terms of :func:`line_up`.
+
+    A share ``validation_fraction`` of the training rows (stratified) is held out, and
+    boosting stops once their loss has not improved for ``patience`` rounds; the best
+    round's trees are kept. Categorical columns hold codes (``Dataset.meta["categorical"]``);
+    CatBoost reads them as categories, a missing code as a category of its own. One
+    thread, and no files written (CatBoost otherwise logs to ``catboost_info/``).
+
+    Parameters
+    ----------
+    categorical : sequence of int
+        The indices of the categorical columns.
+    validation_fraction : float
+        Share of the training rows held out for early stopping, in (0, 1).
+    patience : int
+        Rounds without a lower validation loss before training stops.
+    random_state : int
+
+    Examples
+    --------
+    >>> from dlml import data
+    >>> ds = data.load("credit_data", n_train=300, n_test=100, seed=0)
+    >>> model = CatBoost(categorical=ds.meta["categorical"]).fit(ds.X_train, ds.y_train)
+    >>> model.predict_proba(ds.X_test).shape
+    (100, 2)
+    """
+
+    def __init__(
+        self,
+        categorical=(),
+        validation_fraction: float = 0.1,
+        patience: int = PATIENCE,
+        random_state: int = book_seed(0),
+    ):
+        self.categorical = categorical
+        self.validation_fraction = validation_fraction
+        self.patience = patience
+        self.random_state = random_state
+
+    def fit(self, X, y):
+        try:
+            from catboost import CatBoostClassifier
+        except ModuleNotFoundError:
+            raise ModuleNotFoundError(
+                "CatBoost is not installed; `pip install catboost` (the book pins it in requirements.lock)."
+            ) from None
+        X, y = check_X_y(X, y, ensure_all_finite="allow-nan")
+        if not 0 < self.validation_fraction < 1:
+            raise ValueError(f"validation_fraction must be in (0, 1); got {self.validation_fraction!r}.")
+        patience = positive_int("patience", self.patience)
+        self._categorical = [
+            integer("a categorical column", c, minimum=0, maximum=X.shape[1] - 1) for c in self.categorical
+        ]
+        self.classes_, codes = np.unique(y, return_inverse=True)
+        if len(self.classes_) < 2:
+            raise ValueError(f"y must hold at least 2 classes; got {len(self.classes_)}.")
+        X_fit, X_val, y_fit, y_val = train_test_split(
+            X, codes, test_size=self.validation_fraction, stratify=codes, random_state=self.random_state
+        )
+        self.model_ = CatBoostClassifier(
+            random_seed=self.random_state,
+            thread_count=1,
+            verbose=0,
+            allow_writing_files=False,
+            cat_features=self._categorical or None,
+        )
+        self.model_.fit(self._frame(X_fit), y_fit, eval_set=(self._frame(X_val), y_val), early_stopping_rounds=patience)
+        self.n_features_in_ = X.shape[1]
+        self.n_iter_ = self.model_.tree_count_  # the rounds kept
+        return self
+
+    def _frame(self, X: np.ndarray) -> pd.DataFrame:
+        """The rows with each categorical column as integer codes (-1 for a missing one)."""
+        frame = pd.DataFrame(X)
+        for c in self._categorical:
+            frame[c] = frame[c].fillna(-1).astype(np.int64)
+        return frame
+
+    def predict_proba(self, X) -> np.ndarray:
+        check_is_fitted(self, "model_")
+        X = check_array(X, ensure_all_finite="allow-nan")
+        if X.shape[1] != self.n_features_in_:
+            raise ValueError(f"X has {X.shape[1]} columns; the model was fitted on {self.n_features_in_}.")
+        return self.model_.predict_proba(self._frame(X))
+
+    def predict(self, X) -> np.ndarray:
+        proba = self.predict_proba(X)
+        return self.classes_[proba.argmax(axis=1)]
+
+
+def catboost(ds: Dataset, seed: int = book_seed(0)) -> CatBoost:
+    """An unfitted :class:`CatBoost` for the table ``ds``, its categorical columns declared.
+
+    >>> from dlml import data
+    >>> catboost(data.load("credit_data", n_train=300, n_test=100, seed=0)).categorical
+    [1, 4, 5, 6]
+    """
+    return CatBoost(categorical=_columns(ds)[1], random_state=seed)
