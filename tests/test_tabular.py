@@ -61,16 +61,17 @@ def test_something_other_than_a_dataset_is_a_clear_error():
 def test_boosting_and_the_networks_stop_early_on_the_same_terms(credit):
     models = tabular.line_up(credit)
     boosting, mlp, net = models["gradient boosting"], models["MLP"][-1], models["tabular network"][-1]
-    assert boosting.early_stopping is True and boosting.validation_fraction == 0.1
-    assert boosting.n_iter_no_change == mlp.patience == net.patience == tabular.PATIENCE
+    catboost = models["CatBoost"]
+    assert boosting.early_stopping is True and boosting.validation_fraction == 0.1 == catboost.validation_fraction
+    assert boosting.n_iter_no_change == catboost.patience == mlp.patience == net.patience == tabular.PATIENCE
     assert mlp.early_stopping and net.early_stopping and mlp.validation_fraction == net.validation_fraction == 0.1
     assert {k: v for k, v in mlp.get_params().items() if "module" not in k} == {
         k: v for k, v in net.get_params().items() if "module" not in k
     }
 
 
-def test_catboost_declares_the_categorical_columns_and_stops_early_on_the_same_terms(credit):
-    model = tabular.catboost(credit, seed=3)
+def test_catboost_declares_the_categorical_columns_and_stops_early(credit):
+    model = tabular.line_up(credit, seed=3)["CatBoost"]
     assert list(model.categorical) == list(credit.meta["categorical"])
     assert model.validation_fraction == 0.1 and model.patience == tabular.PATIENCE and model.random_state == 3
     fitted = clone(model).fit(credit.X_train, credit.y_train)
@@ -125,5 +126,5 @@ def test_catboost_one_class_and_a_wrong_width_are_clear_errors(credit):
 
 def test_catboost_missing_package_is_a_clear_error(credit, monkeypatch):
     monkeypatch.setitem(sys.modules, "catboost", None)  # as if it were not installed
-    with pytest.raises(ModuleNotFoundError, match="CatBoost is not installed; `pip install catboost`"):
+    with pytest.raises(ModuleNotFoundError, match="CatBoost is not installed; install it with: pip install catboost"):
         tabular.CatBoost().fit(credit.X_train, credit.y_train)

@@ -17,7 +17,7 @@ Examples
 >>> from dlml import data
 >>> ds = data.load("penguins", seed=0)
 >>> sorted(line_up(ds))
-['MLP', 'gradient boosting', 'logistic regression', 'random forest', 'tabular network']
+['CatBoost', 'MLP', 'gradient boosting', 'logistic regression', 'random forest', 'tabular network']
 >>> encoder(ds).fit_transform(ds.X_train).shape[1]  # 5 numbers, 4 of them with gaps, 3 islands, 2 sexes
 14
 """
@@ -76,12 +76,12 @@ def encoder(ds: Dataset) -> ColumnTransformer:
 def line_up(ds: Dataset, seed: int = book_seed(0)) -> dict[str, BaseEstimator]:
     """Unfitted classical models and two networks for the table ``ds``, each with its library's defaults.
 
-    Equal effort: no model is tuned. The three that learn in rounds (boosting and the two
-    networks) stop early on the same terms: 10 % of the training rows held out, and training
-    stops once the loss on them has not improved for ``PATIENCE`` rounds (epochs for the
-    networks, trees for boosting). The networks are the book's default MLP and a
-    :class:`dlml.table_net.TableNet` (periodic embeddings, an ensemble of four in one
-    network), trained alike.
+    Equal effort: no model is tuned. The four that learn in rounds (boosting from
+    scikit-learn and from CatBoost, and the two networks) stop early on the same terms: 10 %
+    of the training rows held out, and training stops once the loss on them has not improved
+    for ``PATIENCE`` rounds (epochs for the networks, trees for boosting). The networks are
+    the book's default MLP and a :class:`dlml.table_net.TableNet` (periodic embeddings, an
+    ensemble of four in one network), trained alike.
 
     Parameters
     ----------
@@ -108,6 +108,7 @@ def line_up(ds: Dataset, seed: int = book_seed(0)) -> dict[str, BaseEstimator]:
         "gradient boosting": boosting,
         "MLP": make_pipeline(encoder(ds), mlp),
         "tabular network": make_pipeline(encoder(ds), table_net),
+        "CatBoost": catboost(ds, seed),
     }
 
 
@@ -156,7 +157,7 @@ class CatBoost(ClassifierMixin, BaseEstimator):
             from catboost import CatBoostClassifier
         except ModuleNotFoundError:
             raise ModuleNotFoundError(
-                "CatBoost is not installed; `pip install catboost` (the book pins it in requirements.lock)."
+                'CatBoost is not installed; install it with: pip install catboost (or pip install "dlml[tables]").'
             ) from None
         X, y = check_X_y(X, y, ensure_all_finite="allow-nan")
         if not 0 < self.validation_fraction < 1:
