@@ -131,6 +131,13 @@ class CatBoost(ClassifierMixin, BaseEstimator):
         Rounds without a lower validation loss before training stops.
     random_state : int
 
+    Attributes
+    ----------
+    categorical_ : list of int
+        The categorical columns, checked against the width of the training data.
+    n_iter_ : int
+        The rounds kept (the best one on the held-out rows).
+
     Examples
     --------
     >>> from dlml import data
@@ -163,7 +170,7 @@ class CatBoost(ClassifierMixin, BaseEstimator):
         if not 0 < self.validation_fraction < 1:
             raise ValueError(f"validation_fraction must be in (0, 1); got {self.validation_fraction!r}.")
         patience = positive_int("patience", self.patience)
-        self._categorical = [
+        self.categorical_ = [
             integer("a categorical column", c, minimum=0, maximum=X.shape[1] - 1) for c in self.categorical
         ]
         self.classes_, codes = np.unique(y, return_inverse=True)
@@ -177,7 +184,7 @@ class CatBoost(ClassifierMixin, BaseEstimator):
             thread_count=1,
             verbose=0,
             allow_writing_files=False,
-            cat_features=self._categorical or None,
+            cat_features=self.categorical_ or None,
         )
         self.model_.fit(self._frame(X_fit), y_fit, eval_set=(self._frame(X_val), y_val), early_stopping_rounds=patience)
         self.n_features_in_ = X.shape[1]
@@ -187,7 +194,7 @@ class CatBoost(ClassifierMixin, BaseEstimator):
     def _frame(self, X: np.ndarray) -> pd.DataFrame:
         """The rows with each categorical column as integer codes (-1 for a missing one)."""
         frame = pd.DataFrame(X)
-        for c in self._categorical:
+        for c in self.categorical_:
             frame[c] = frame[c].fillna(-1).astype(np.int64)
         return frame
 
