@@ -4,7 +4,8 @@ Writes ``benchmarks/results.json`` and prints a table. Timings are wall-clock se
 the machine that runs it (recorded in the file); compare them as ratios within one run.
 
 1. Each notebook executed alone in a fresh kernel (budget: 90 s each), then the whole book
-   two notebooks at a time, as `make test` runs it (budget: 10 minutes).
+   two notebooks at a time, each in one process (``DLML_MAX_JOBS=1``), as `make test` runs
+   it (budget: 10 minutes).
 2. MNIST-1D, the published 4,000 / 1,000 split: the book's CNN (3 seeds; targets: mean
    test accuracy >= 94 %, each run <= 30 s) beside logistic regression and gradient boosting.
 3. The overhead of ``NeuralNetClassifier`` over a bare PyTorch loop, same model, data and
@@ -39,7 +40,8 @@ from dlml import data  # noqa: E402
 from dlml.compare import compare  # noqa: E402
 from dlml.estimator import NeuralNetClassifier  # noqa: E402
 from dlml.models import MLP  # noqa: E402
-from dlml.parallel import parallel_map  # noqa: E402
+from dlml.parallel import ENV as MAX_JOBS  # noqa: E402
+from dlml.parallel import parallel_starmap  # noqa: E402
 from dlml.recipes import mnist1d_cnn  # noqa: E402
 from dlml.report import platform_record  # noqa: E402
 
@@ -50,8 +52,12 @@ NOTEBOOK_SECONDS: dict[str, float] = {}  # each notebook's time alone, to start 
 NOTEBOOKS = sorted((ROOT / "notebooks").rglob("*.ipynb"))
 
 
-def execute_copy(path: Path) -> float:
-    """Execute a copy of one notebook (the stored one stays untouched); its wall-clock seconds."""
+def execute_copy(path: Path, max_jobs: str = "") -> float:
+    """Execute a copy of one notebook (the stored one stays untouched); its wall-clock seconds.
+
+    ``max_jobs`` is the notebook's ``DLML_MAX_JOBS`` ("": unset, as a reader runs it).
+    """
+    os.environ[MAX_JOBS] = max_jobs  # the notebook's kernel, started below, inherits it
     with tempfile.TemporaryDirectory() as tmp:
         # a copy of the notebook's folder, so relative paths resolve as in the book
         folder = shutil.copytree(path.parent, Path(tmp) / path.parent.name)
@@ -74,10 +80,11 @@ def time_notebooks() -> list[dict]:
 
 
 def time_book() -> float:
-    """The whole book as `make test` executes it, two notebooks at a time: the 10-minute budget."""
+    """The whole book as `make test` executes it, two notebooks at a time, each in one
+    process: the 10-minute budget."""
     longest_first = sorted(NOTEBOOKS, key=lambda p: -NOTEBOOK_SECONDS.get(p.name, 0))
     start = time.perf_counter()
-    parallel_map(execute_copy, longest_first, n_jobs=2)
+    parallel_starmap(execute_copy, [(path, "1") for path in longest_first], n_jobs=2)
     return time.perf_counter() - start
 
 

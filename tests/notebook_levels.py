@@ -52,6 +52,7 @@ from dlml.verdict import FAILS_FOR, HOLDS_FOR, outcome_of
 
 ROOT = Path(__file__).resolve().parents[1]
 TOLERANCES = ROOT / "tests" / "tolerances.toml"
+BENCHMARKS = ROOT / "benchmarks" / "results.json"
 GLUE_MIME = "application/papermill.record/text/plain"
 LEVELS = ("auto", "reference", "everywhere", "seeds")
 CHECK_LINE = re.compile(r"^  \[(?P<mark>.)\] ")
@@ -142,6 +143,29 @@ def pytest_collect_file(parent, file_path):
     if level_of(parent.config, file_path) == "reference":
         return IPyNbFile.from_parent(parent, path=file_path)
     return ExecutedNotebook.from_parent(parent, path=file_path)
+
+
+def notebook_seconds(path: Path = BENCHMARKS) -> dict[str, float]:
+    """Each notebook's time alone in the last ``make bench`` (by file name); empty without one."""
+    try:
+        rows = json.loads(path.read_text())["notebooks"]
+    except (OSError, ValueError, KeyError):
+        return {}
+    return {Path(row["notebook"]).name: float(row["seconds"]) for row in rows}
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """The longest notebooks first, each notebook's cells in their order.
+
+    ``make test`` runs two notebooks at a time (``-n 2 --dist loadfile``), handing out
+    notebooks in this order: when the longest start first, the two processes finish
+    nearly together instead of one running the last long notebook alone.
+    """
+    seconds = notebook_seconds()
+    position = {item: i for i, item in enumerate(items)}
+    items.sort(
+        key=lambda item: (-seconds.get(item.path.name, 0.0) if item.path.suffix == ".ipynb" else 0.0, position[item])
+    )
 
 
 # ------------------------------------------------------------------------ tolerances

@@ -231,3 +231,30 @@ def test_seeds_level_asks_a_method_page_only_to_run():
     assert levels.compare_outcomes(plain, plain, method_page=True) == []
     assert levels.compare_outcomes(plain, notebook(verdict=CONDITIONS), method_page=True) != []
     assert set(levels.METHOD_PAGES) <= {levels.notebook_key(p) for p in levels.notebook_paths()}
+
+
+def test_notebooks_run_longest_first_by_the_last_benchmark(tmp_path):
+    record = tmp_path / "results.json"
+    record.write_text(
+        json.dumps(
+            {
+                "notebooks": [
+                    {"notebook": "notebooks/a/01-short.ipynb", "seconds": 12.5},
+                    {"notebook": "notebooks/b/02-long.ipynb", "seconds": 80.0},
+                ]
+            }
+        )
+    )
+    assert levels.notebook_seconds(record) == {"01-short.ipynb": 12.5, "02-long.ipynb": 80.0}
+    assert levels.notebook_seconds(tmp_path / "missing.json") == {}  # no benchmark yet: the collection order
+
+
+def test_the_book_is_collected_longest_notebook_first_with_cells_in_order(pytestconfig):
+    seconds = levels.notebook_seconds()
+    paths = sorted((levels.ROOT / "notebooks").rglob("*.ipynb"))
+    assert set(seconds) == {p.name for p in paths}, "benchmarks/results.json misses a notebook: run make bench"
+    items = [type("Item", (), {"path": p, "cell": c})() for p in paths for c in range(3)]
+    levels.pytest_collection_modifyitems(None, pytestconfig, items)
+    order = [item.path.name for item in items]
+    assert [seconds[name] for name in order] == sorted((seconds[name] for name in order), reverse=True)
+    assert [item.cell for item in items] == [0, 1, 2] * len(paths)  # each notebook's cells stay in order

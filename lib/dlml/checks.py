@@ -18,6 +18,8 @@ ValueError: X must be a 2-D array of shape (n_examples, n_features); got shape (
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import torch
 
@@ -72,6 +74,31 @@ def positive_int(name: str, value: object) -> int:
     ValueError: epochs must be a positive integer; got 0.
     """
     return integer(name, value, minimum=1)
+
+
+def env_integer(variable: str, text: str | None = None, *, minimum: int, maximum: int, example: str) -> int | None:
+    """The whole number set in the environment variable ``variable`` (or given as ``text``); None if unset.
+
+    A setting that is not a whole number from ``minimum`` to ``maximum`` is a ``ValueError``
+    that names the variable and gives an ``example`` of a good value.
+
+    >>> env_integer("DLML_MAX_JOBS", "1", minimum=1, maximum=64, example="1")
+    1
+    >>> env_integer("DLML_MAX_JOBS", "two", minimum=1, maximum=64, example="1")
+    Traceback (most recent call last):
+        ...
+    ValueError: DLML_MAX_JOBS must be a whole number >= 1, such as 1; got 'two'.
+    """
+    text = os.environ.get(variable, "") if text is None else text
+    if text.strip() == "":
+        return None
+    try:
+        number = int(text)
+    except ValueError:
+        raise ValueError(f"{variable} must be a whole number >= {minimum}, such as {example}; got {text!r}.") from None
+    if not minimum <= number <= maximum:
+        raise ValueError(f"{variable} must be between {minimum} and {maximum}; got {number}.")
+    return number
 
 
 def as_matrix(

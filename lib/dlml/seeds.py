@@ -16,11 +16,9 @@ True
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 
-from dlml.checks import positive_int
+from dlml.checks import env_integer, positive_int
 
 ENV = "DLML_SEED_SHIFT"
 
@@ -31,16 +29,7 @@ def seed_shift(value: str | None = None) -> int:
     >>> seed_shift("1000")
     1000
     """
-    text = os.environ.get(ENV, "") if value is None else value
-    if text.strip() == "":
-        return 0
-    try:
-        shift = int(text)
-    except ValueError:
-        raise ValueError(f"{ENV} must be a whole number >= 0, such as 1000; got {text!r}.") from None
-    if shift < 0 or shift > 2**31 - 1000:
-        raise ValueError(f"{ENV} must be between 0 and {2**31 - 1000}; got {shift}.")
-    return shift
+    return env_integer(ENV, value, minimum=0, maximum=2**31 - 1000, example="1000") or 0
 
 
 SHIFT = seed_shift()
