@@ -84,7 +84,8 @@ test: $(STAMP) browser  ## lint, unit tests, every notebook re-executed and chec
 	$(MAKE) --no-print-directory book
 	$(MAKE) --no-print-directory pdf
 	$(BIN)/python scripts/check_site.py
-	CHROMIUM="$(CHROMIUM)" CHROMEDRIVER="$(CHROMEDRIVER)" $(BIN)/python -m pytest -p no:xdist tests/browser
+	@# Two browsers at a time: each check mostly waits on its browser, so the two overlap.
+	CHROMIUM="$(CHROMIUM)" CHROMEDRIVER="$(CHROMEDRIVER)" $(BIN)/python -m pytest -n 2 tests/browser
 	@echo "Screenshots of the site are in $(CURDIR)/_build/screenshots/"
 
 # `make seeds SHIFT="1000 2000"` shifts every seed the book uses (dlml.seeds) by each
