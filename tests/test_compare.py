@@ -1,3 +1,5 @@
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -256,8 +258,50 @@ def test_compare_tasks_runs_every_task_seed_and_model_and_builds_models_per_data
         ({"a": np.zeros(3)}, {"t": DecisionTreeClassifier()}, "task 'a' must be a Dataset or a function"),
         ({"a": lambda seed: load("wine", seed=seed)}, 3, "models must be a mapping or a function Dataset -> mapping"),
         ({"a": lambda seed: load("wine", seed=seed)}, lambda ds: {}, "models is empty"),
+        ({"a": load("wine", seed=0)}, {"b": {"t": DecisionTreeClassifier()}}, "must name every task once: \\['a'\\]"),
+        ({"a": load("wine", seed=0)}, {"a": {"t": 3}}, "model 't' must be an estimator"),
     ],
 )
 def test_compare_tasks_explains_bad_arguments(tasks, models, message):
     with pytest.raises(ValueError, match=message):
         compare_tasks(tasks, models, seeds=(0,))
+
+
+def test_compare_tasks_fits_each_task_its_own_models():
+    wine = load("wine", seed=0)
+    small = dataclasses.replace(wine, X_train=wine.X_train[:40], y_train=wine.y_train[:40])
+    models = {
+        "all rows": {"deep tree": DecisionTreeClassifier()},
+        "40 rows": {"stump": DecisionTreeClassifier(max_depth=1)},
+    }
+    table = compare_tasks({"all rows": wine, "40 rows": small}, models, seeds=(0,))
+    assert table[["task", "model"]].values.tolist() == [["all rows", "deep tree"], ["40 rows", "stump"]]
+    assert table.test_accuracy.tolist() == [
+        compare({"t": DecisionTreeClassifier()}, wine, seeds=(0,)).test_accuracy[0],
+        compare({"t": DecisionTreeClassifier(max_depth=1)}, small, seeds=(0,)).test_accuracy[0],
+    ]
+
+
+def test_measure_adds_columns_from_each_fitted_model(wine):
+    def depth(model, ds):
+        return {"depth": model.get_depth(), "rows": len(ds.y_train)}
+
+    table = compare({"tree": DecisionTreeClassifier(max_depth=3)}, wine, seeds=(0, 1), measure=depth, n_jobs=2)
+    assert list(table.columns) == [*COLUMNS, "depth", "rows"]
+    assert table.depth.tolist() == [
+        DecisionTreeClassifier(max_depth=3, random_state=s).fit(wine.X_train, wine.y_train).get_depth() for s in (0, 1)
+    ]
+    assert table.rows.tolist() == [len(wine.y_train)] * 2
+
+
+@pytest.mark.parametrize(
+    "measure, message",
+    [
+        (3, "measure must be a function"),
+        (lambda model, ds: 3, "measure must return a mapping"),
+        (lambda model, ds: {"seed": 1}, "none of .*'seed'"),
+    ],
+)
+def test_measure_is_explained_when_it_is_not_a_function_or_returns_a_clash(wine, measure, message):
+    with pytest.raises(ValueError, match=message):
+        compare({"tree": DecisionTreeClassifier()}, wine, seeds=(0,), measure=measure)

@@ -117,7 +117,13 @@ def roc_auc(y_true: np.ndarray, probabilities: np.ndarray) -> float:
 
 
 def _fit_and_measure(
-    name: str, estimator: BaseEstimator, ds: Dataset, seed: int, score_train: bool, score_auc: bool = False
+    name: str,
+    estimator: BaseEstimator,
+    ds: Dataset,
+    seed: int,
+    score_train: bool,
+    score_auc: bool = False,
+    measure: Callable[[BaseEstimator, Dataset], Mapping] | None = None,
 ) -> dict:
     model = with_seed(estimator, seed)
     start = time.perf_counter()
@@ -137,6 +143,13 @@ def _fit_and_measure(
         row["train_accuracy"] = accuracy_score(ds.y_train, model.predict(ds.X_train))
     if score_auc:
         row["test_auc"] = roc_auc(ds.y_test, model.predict_proba(ds.X_test))
+    if measure is not None:
+        extra = measure(model, ds)
+        if not isinstance(extra, Mapping) or set(extra) & set(row):
+            raise ValueError(
+                f"measure must return a mapping of new column names to values, none of {sorted(row)}; got {extra!r}."
+            )
+        row.update(extra)
     return row
 
 
@@ -147,6 +160,7 @@ def compare(
     *,
     score_train: bool = False,
     auc: bool = False,
+    measure: Callable[[BaseEstimator, Dataset], Mapping] | None = None,
     n_jobs: int = 1,
 ) -> pd.DataFrame:
     """Fit every model once per seed and measure it on the test set.
@@ -167,6 +181,9 @@ def compare(
     auc : bool
         Also measure the area under the ROC curve on the test set (column ``test_auc``,
         :func:`roc_auc`); every model needs ``predict_proba``.
+    measure : callable, optional
+        ``(fitted model, Dataset) -> {column: value}``: more numbers to keep from each
+        fit, say the epochs a network trained for; run where the model was fitted.
     n_jobs : int
         Processes to run (model, seed) fits in parallel. Accuracies do not change; fit
         times do, since parallel fits share the machine: time with ``n_jobs=1``.
@@ -175,24 +192,27 @@ def compare(
     -------
     pandas.DataFrame
         One row per (model, seed), with the columns in ``COLUMNS``
-        (and ``train_accuracy``, ``test_auc`` when asked).
+        (and ``train_accuracy``, ``test_auc`` and the columns of ``measure`` when asked).
     """
     _check_models(models)
     if not seeds:
         raise ValueError("seeds is empty; give at least one seed.")
     if not (isinstance(data, Dataset) or callable(data)):
         raise ValueError(f"data must be a Dataset or a function seed -> Dataset; got {type(data).__name__}.")
-    table = compare_tasks({"": data}, models, seeds, score_train=score_train, auc=auc, n_jobs=n_jobs)
+    table = compare_tasks({"": data}, models, seeds, score_train=score_train, auc=auc, measure=measure, n_jobs=n_jobs)
     return table.drop(columns="task")
 
 
 def compare_tasks(
     tasks: Mapping[str, Dataset | Callable[[int], Dataset]],
-    models: Mapping[str, BaseEstimator] | Callable[[Dataset], Mapping[str, BaseEstimator]],
+    models: Mapping[str, BaseEstimator]
+    | Mapping[str, Mapping[str, BaseEstimator]]
+    | Callable[[Dataset], Mapping[str, BaseEstimator]],
     seeds: Sequence[int] = (0, 1, 2),
     *,
     score_train: bool = False,
     auc: bool = False,
+    measure: Callable[[BaseEstimator, Dataset], Mapping] | None = None,
     n_jobs: int = 1,
 ) -> pd.DataFrame:
     """:func:`compare` on several tasks at once, all fits in one pass over the processes.
@@ -201,10 +221,11 @@ def compare_tasks(
     ----------
     tasks : mapping of name to Dataset or callable ``seed -> Dataset``
         E.g. one entry per real table, each making a new split for each seed.
-    models : mapping of name to unfitted estimator, or a callable ``Dataset -> mapping``
-        A callable builds the models for each task and seed, say for a table's own
-        categorical columns (:func:`dlml.tabular.line_up`).
-    seeds, score_train, auc, n_jobs
+    models : mapping of name to unfitted estimator, mapping of task to such mappings, or callable
+        The same models for every task; each task its own models (keyed as ``tasks`` are);
+        or a function ``Dataset -> mapping`` that builds them for each task and seed, say
+        for a table's own categorical columns (:func:`dlml.tabular.line_up`).
+    seeds, score_train, auc, measure, n_jobs
         As in :func:`compare`.
 
     Returns
@@ -232,8 +253,13 @@ def compare_tasks(
             )
     if not (isinstance(models, Mapping) or callable(models)):
         raise ValueError(f"models must be a mapping or a function Dataset -> mapping; got {type(models).__name__}.")
-    if isinstance(models, Mapping):
+    per_task = isinstance(models, Mapping) and bool(models) and all(isinstance(m, Mapping) for m in models.values())
+    if per_task and set(models) != set(tasks):
+        raise ValueError(f"models per task must name every task once: {sorted(tasks)}; got {sorted(models)}.")
+    if isinstance(models, Mapping) and not per_task:
         _check_models(models)
+    if measure is not None and not callable(measure):
+        raise ValueError(f"measure must be a function (fitted model, Dataset) -> mapping; got {measure!r}.")
     if not seeds:
         raise ValueError("seeds is empty; give at least one seed.")
     _check_n_jobs(n_jobs)
@@ -241,12 +267,15 @@ def compare_tasks(
     for task, data in tasks.items():
         for seed in seeds:
             ds = data if isinstance(data, Dataset) else data(seed)
-            task_models = models if isinstance(models, Mapping) else models(ds)
+            task_models = models[task] if per_task else models if isinstance(models, Mapping) else models(ds)
             _check_models(task_models)
-            tasks_jobs += [(task, (name, est, ds, seed, score_train, auc)) for name, est in task_models.items()]
+            tasks_jobs += [
+                (task, (name, est, ds, seed, score_train, auc, measure)) for name, est in task_models.items()
+            ]
     columns = COLUMNS + ["train_accuracy"] * score_train + ["test_auc"] * auc
-    table = pd.DataFrame(_run([job for _, job in tasks_jobs], n_jobs), columns=columns)
-    return table.assign(task=[t for t, _ in tasks_jobs])[["task", *columns]]
+    table = pd.DataFrame(_run([job for _, job in tasks_jobs], n_jobs))
+    extra = [c for c in table.columns if c not in columns]  # from measure
+    return table.assign(task=[t for t, _ in tasks_jobs])[["task", *columns, *extra]]
 
 
 def _check_models(models: Mapping[str, BaseEstimator]) -> None:
