@@ -221,7 +221,7 @@ def compare_tasks(
     ----------
     tasks : mapping of name to Dataset or callable ``seed -> Dataset``
         E.g. one entry per real table, each making a new split for each seed.
-    models : mapping of name to unfitted estimator, mapping of task to such mappings, or callable
+    models : mapping of name to unfitted estimator, mapping of task name to such mappings, or callable
         The same models for every task; each task its own models (keyed as ``tasks`` are);
         or a function ``Dataset -> mapping`` that builds them for each task and seed, say
         for a table's own categorical columns (:func:`dlml.tabular.line_up`).
