@@ -54,16 +54,19 @@ NOTEBOOK_SECONDS: dict[str, float] = {}  # each notebook's time alone, to start 
 NOTEBOOKS = sorted((ROOT / "notebooks").rglob("*.ipynb"))
 
 
-def execute_copy(path: Path, max_jobs: str = "") -> float:
-    """Execute a copy of one notebook (the stored one stays untouched); its wall-clock seconds.
+def execute_copy(path: Path, max_jobs: str = "") -> tuple[float, float]:
+    """Execute a copy of one notebook (the stored one stays untouched); its wall-clock seconds
+    and its CPU seconds (its kernel's and its workers').
 
     ``max_jobs`` is the notebook's ``DLML_MAX_JOBS`` ("": unset, as a reader runs it).
     """
     os.environ[MAX_JOBS] = max_jobs  # the notebook's kernel, started below, inherits it
+    cpu_before = children_cpu_seconds()
     with tempfile.TemporaryDirectory() as tmp:
         # a copy of the notebook's folder, so relative paths resolve as in the book
         folder = shutil.copytree(path.parent, Path(tmp) / path.parent.name)
-        return execute(Path(folder) / path.name)
+        seconds = execute(Path(folder) / path.name)
+    return seconds, children_cpu_seconds() - cpu_before
 
 
 def children_cpu_seconds() -> float:
@@ -80,24 +83,16 @@ def time_notebooks() -> list[dict]:
     """
     rows = []
     for path in NOTEBOOKS:
-        cpu_before = children_cpu_seconds()
-        seconds = execute_copy(path)
+        seconds, cpu_seconds = execute_copy(path)
         rows.append(
             {
                 "notebook": str(path.relative_to(ROOT)),
                 "seconds": round(seconds, 1),
-                "cpu_seconds": round(children_cpu_seconds() - cpu_before, 1),
+                "cpu_seconds": round(cpu_seconds, 1),
                 "within_budget": seconds <= NOTEBOOK_BUDGET_S,
             }
         )
     return rows
-
-
-def cpu_of_one_process_run(path: Path) -> tuple[str, float]:
-    """Execute a copy of one notebook in one process (``DLML_MAX_JOBS=1``); its CPU seconds."""
-    cpu_before = children_cpu_seconds()
-    execute_copy(path, "1")
-    return str(path.relative_to(ROOT)), round(children_cpu_seconds() - cpu_before, 1)
 
 
 def time_book() -> tuple[float, dict[str, float]]:
@@ -106,8 +101,8 @@ def time_book() -> tuple[float, dict[str, float]]:
     give the book at most two CPU seconds a second, so it needs at least half their sum."""
     longest_first = sorted(NOTEBOOKS, key=lambda p: -NOTEBOOK_SECONDS.get(p.name, 0))
     start = time.perf_counter()
-    cpu = dict(parallel_starmap(cpu_of_one_process_run, [(path,) for path in longest_first], n_jobs=2))
-    return time.perf_counter() - start, dict(sorted(cpu.items(), key=lambda item: -item[1]))
+    runs = parallel_starmap(execute_copy, [(path, "1") for path in longest_first], n_jobs=2)
+    return time.perf_counter() - start, {str(p.relative_to(ROOT)): cpu for p, (_, cpu) in zip(longest_first, runs)}
 
 
 def mnist1d_reference() -> list[dict]:
@@ -183,8 +178,10 @@ def main() -> int:
     results["notebooks"] = time_notebooks()
     NOTEBOOK_SECONDS.update({Path(r["notebook"]).name: r["seconds"] for r in results["notebooks"]})
     book_seconds, book_cpu = time_book()
+    for row in results["notebooks"]:
+        row["cpu_seconds_two_at_a_time"] = round(book_cpu[row["notebook"]], 1)
     results["book_seconds_two_at_a_time"] = round(book_seconds, 1)
-    results["book_cpu_seconds_two_at_a_time"] = {"total": round(sum(book_cpu.values()), 1), **book_cpu}
+    results["book_cpu_seconds_two_at_a_time"] = round(sum(book_cpu.values()), 1)
     results["mnist1d"] = mnist1d_reference()
     results["estimator_overhead"] = estimator_overhead()
     cnn = [r for r in results["mnist1d"] if r["model"].startswith("book CNN")]
@@ -216,10 +213,9 @@ def print_table(results: dict) -> None:
         print(f"{r['notebook']:66} {r['seconds']:8.1f} {r.get('cpu_seconds', float('nan')):8.1f}{over}")
     seconds, cpu = (sum(r.get(k, 0.0) for r in results["notebooks"]) for k in ("seconds", "cpu_seconds"))
     print(f"{'all notebooks, one after another':66} {seconds:8.1f} {cpu:8.1f}")
-    book_cpu = results["book_cpu_seconds_two_at_a_time"]["total"]
     print(
         f"{'the whole book, two notebooks at a time, each in one process':66} "
-        f"{results['book_seconds_two_at_a_time']:8.1f} {book_cpu:8.1f}"
+        f"{results['book_seconds_two_at_a_time']:8.1f} {results['book_cpu_seconds_two_at_a_time']:8.1f}"
     )
     print(f"\nMNIST-1D (4,000 / 1,000, seed 42){'':33} {'accuracy':>8} {'fit s':>7} {'params':>8}")
     for r in results["mnist1d"]:

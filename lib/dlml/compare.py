@@ -267,7 +267,10 @@ def compare_tasks(
     for task, data in tasks.items():
         for seed in seeds:
             ds = data if isinstance(data, Dataset) else data(seed)
-            task_models = models[task] if per_task else models if isinstance(models, Mapping) else models(ds)
+            if per_task:
+                task_models = models[task]
+            else:
+                task_models = models if isinstance(models, Mapping) else models(ds)
             _check_models(task_models)
             tasks_jobs += [
                 (task, (name, est, ds, seed, score_train, auc, measure)) for name, est in task_models.items()
